@@ -1,0 +1,32 @@
+/**
+ * The core's composition: every feature's routes behind one engine. Adapters get the engine from
+ * src/main.ts and never reach past it.
+ */
+import type { Services } from './engine/context.js';
+import { Engine } from './engine/engine.js';
+import { ephemeral } from './engine/reply.js';
+import { EVERYONE, type CommandRoute, type Routes } from './engine/routes.js';
+import { peopleRoutes } from './features/people/people.handlers.js';
+import { quizRoutes } from './features/quiz/quiz.handlers.js';
+import { context, text } from './ui/card.js';
+
+export function createEngine(services: Services): Engine {
+  const help: CommandRoute = {
+    name: 'help',
+    roles: EVERYONE,
+    helpKey: 'help.help',
+    async handle(ctx) {
+      const lines = engine.commandsFor(ctx).map((route) => `- ${ctx.t(route.helpKey)}`);
+      return ephemeral({
+        text: ctx.t('help.title'),
+        card: { title: ctx.t('help.title'), blocks: [text(lines.join('\n')), context(ctx.t('help.footer'))] },
+      });
+    },
+  };
+  const routes: Routes = {
+    commands: [...quizRoutes.commands, ...peopleRoutes.commands, help],
+    actions: [...quizRoutes.actions, ...peopleRoutes.actions],
+  };
+  const engine = new Engine(services, routes);
+  return engine;
+}

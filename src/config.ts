@@ -1,0 +1,170 @@
+/**
+ * The only reader of process.env. Every variable is validated here, once, at start-up; a missing or
+ * malformed value stops Probity with a message that names the variable (in Korean and English, because
+ * the locale itself may be what is wrong).
+ */
+import { isLocale, type Locale } from './i18n/locales.js';
+
+export type DatabaseConfig =
+  | { dialect: 'sqlite'; path: string } // ':memory:' for an in-memory database
+  | { dialect: 'postgres'; url: string };
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface Config {
+  readonly database: DatabaseConfig;
+  readonly timezone: string;
+  readonly locale: Locale;
+  readonly contentDirs: readonly string[];
+  /** Relative weights per quiz topic; topics not named weigh 1. */
+  readonly topicWeights: Readonly<Record<string, number>>;
+  /** Organisation closures (YYYY-MM-DD) on top of weekends and public holidays. */
+  readonly closures: readonly string[];
+  readonly logLevel: LogLevel | undefined;
+}
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/probity.sqlite';
+export const DEFAULT_TIMEZONE = 'Asia/Seoul';
+export const SHIPPED_CONTENT_DIR = 'content';
+
+export interface ConfigIssue {
+  variable: string;
+  ko: string;
+  en: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly ConfigIssue[]) {
+    super(
+      ['설정 오류 / Configuration error:']
+        .concat(issues.map((i) => `  ${i.variable}: ${i.ko} / ${i.en}`))
+        .join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Env | undefined = process.env): Config {
+  env ??= process.env;
+  const issues: ConfigIssue[] = [];
+  const value = (name: string): string | undefined => {
+    const raw = env[name];
+    return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+  };
+
+  const database = parseDatabaseUrl(value('DATABASE_URL') ?? DEFAULT_DATABASE_URL, issues);
+
+  const timezone = value('PROBITY_TIMEZONE') ?? DEFAULT_TIMEZONE;
+  if (!isTimeZone(timezone)) {
+    issues.push({
+      variable: 'PROBITY_TIMEZONE',
+      ko: `알 수 없는 시간대입니다: "${timezone}" (예: Asia/Seoul)`,
+      en: `unknown time zone "${timezone}" (e.g. Asia/Seoul)`,
+    });
+  }
+
+  const localeRaw = value('PROBITY_LOCALE') ?? 'ko';
+  if (!isLocale(localeRaw)) {
+    issues.push({
+      variable: 'PROBITY_LOCALE',
+      ko: `ko 또는 en 이어야 합니다: "${localeRaw}"`,
+      en: `must be ko or en, not "${localeRaw}"`,
+    });
+  }
+
+  const contentDirs = splitList(value('PROBITY_CONTENT_DIRS'));
+  const topicWeights = parseTopicWeights(value('PROBITY_QUIZ_TOPIC_WEIGHTS'), issues);
+  const closures = parseClosures(value('PROBITY_CLOSURES'), issues);
+
+  const logLevelRaw = value('LOG_LEVEL');
+  if (logLevelRaw !== undefined && !LOG_LEVELS.includes(logLevelRaw as LogLevel)) {
+    issues.push({
+      variable: 'LOG_LEVEL',
+      ko: `${LOG_LEVELS.join(', ')} 중 하나여야 합니다`,
+      en: `must be one of ${LOG_LEVELS.join(', ')}`,
+    });
+  }
+
+  if (issues.length > 0) throw new ConfigError(issues);
+  return Object.freeze({
+    database,
+    timezone,
+    locale: localeRaw as Locale,
+    contentDirs: Object.freeze([SHIPPED_CONTENT_DIR, ...contentDirs]),
+    topicWeights: Object.freeze(topicWeights),
+    closures: Object.freeze(closures),
+    logLevel: logLevelRaw as LogLevel | undefined,
+  });
+}
+
+export function parseDatabaseUrl(url: string, issues: ConfigIssue[] = []): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (path !== '') return { dialect: 'sqlite', path };
+  } else if (/^postgres(ql)?:\/\/.+/.test(url)) {
+    return { dialect: 'postgres', url };
+  }
+  issues.push({
+    variable: 'DATABASE_URL',
+    ko: 'sqlite:<경로> 또는 postgres://… 형식이어야 합니다',
+    en: 'must be sqlite:<path> or postgres://…',
+  });
+  return { dialect: 'sqlite', path: ':memory:' };
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function splitList(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  return raw
+    .split(/[,;]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+const TOPIC_WEIGHT_PATTERN = /^([a-z0-9-]+)=(\d+(?:\.\d+)?)$/;
+
+function parseTopicWeights(raw: string | undefined, issues: ConfigIssue[]): Record<string, number> {
+  const weights: Record<string, number> = {};
+  for (const entry of splitList(raw)) {
+    const match = TOPIC_WEIGHT_PATTERN.exec(entry);
+    if (!match) {
+      issues.push({
+        variable: 'PROBITY_QUIZ_TOPIC_WEIGHTS',
+        ko: `"${entry}" 은(는) 주제=가중치 형식이 아닙니다 (예: budget-execution=3,graft-act=1)`,
+        en: `"${entry}" is not topic=weight (e.g. budget-execution=3,graft-act=1)`,
+      });
+      continue;
+    }
+    weights[match[1]!] = Number(match[2]);
+  }
+  return weights;
+}
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function parseClosures(raw: string | undefined, issues: ConfigIssue[]): string[] {
+  const days: string[] = [];
+  for (const entry of splitList(raw)) {
+    if (!ISO_DAY.test(entry) || Number.isNaN(Date.parse(`${entry}T00:00:00Z`))) {
+      issues.push({
+        variable: 'PROBITY_CLOSURES',
+        ko: `"${entry}" 은(는) YYYY-MM-DD 날짜가 아닙니다`,
+        en: `"${entry}" is not a YYYY-MM-DD date`,
+      });
+      continue;
+    }
+    days.push(entry);
+  }
+  return days;
+}

@@ -1,0 +1,101 @@
+/**
+ * dispatch(event) → route → handler, with one error boundary and one place for authorisation.
+ * A UserError becomes a localised ephemeral reply and nothing is changed; anything else is logged with
+ * an incident id that the user sees, so support can find it.
+ */
+import { randomUUID } from 'node:crypto';
+import { t, translator, type Locale } from '../i18n/index.js';
+import { resolveMember, effectiveLocale } from '../features/people/people.js';
+import { decodeAction } from '../ui/actionId.js';
+import { localDay } from '../time.js';
+import type { RequestContext, Services } from './context.js';
+import { UserError } from './errors.js';
+import type { InboundEvent } from './events.js';
+import { failure, none, type Reply } from './reply.js';
+import { hasAnyRole, parseRoles } from './roles.js';
+import type { ActionRoute, CommandRoute, Routes } from './routes.js';
+
+export class Engine {
+  private readonly commands: Map<string, CommandRoute>;
+  private readonly actions: Map<string, ActionRoute>;
+
+  constructor(
+    readonly services: Services,
+    routes: Routes,
+  ) {
+    this.commands = new Map(routes.commands.map((r) => [r.name, r]));
+    this.actions = new Map(routes.actions.map((r) => [r.name, r]));
+  }
+
+  /** The commands a set of roles may use, in registration order (for help). */
+  commandsFor(ctx: RequestContext): CommandRoute[] {
+    return [...this.commands.values()].filter((r) => !r.hidden && hasAnyRole(ctx.roles, r.roles));
+  }
+
+  async dispatch(event: InboundEvent): Promise<Reply> {
+    let locale: Locale = this.services.config.locale;
+    try {
+      const ctx = await this.context(event);
+      locale = ctx.locale;
+      return await this.route(ctx);
+    } catch (error) {
+      if (error instanceof UserError) {
+        return failure({ text: `⚠️ ${t(locale, error.code, error.params)}` }, error.code);
+      }
+      const incident = randomUUID().slice(0, 8);
+      this.services.log.error({ err: error, incident, event: describe(event) }, 'handler failed');
+      return failure({ text: `⚠️ ${t(locale, 'error.internal', { incident })}` }, 'error.internal');
+    }
+  }
+
+  private async context(event: InboundEvent): Promise<RequestContext> {
+    const now = this.services.clock.now();
+    const member = await resolveMember(this.services, event.actor, now.toISOString());
+    const locale = effectiveLocale(member, this.services.config.locale);
+    return {
+      ...this.services,
+      event,
+      member,
+      roles: parseRoles(member.roles),
+      locale,
+      t: translator(locale),
+      today: localDay(now, this.services.config.timezone),
+      nowIso: now.toISOString(),
+    };
+  }
+
+  private async route(ctx: RequestContext): Promise<Reply> {
+    const { event } = ctx;
+    switch (event.type) {
+      case 'command': {
+        const route = this.commands.get(event.name);
+        if (!route) throw new UserError('error.unknown_command', { command: event.name });
+        if (!hasAnyRole(ctx.roles, route.roles)) throw new UserError('error.forbidden');
+        return route.handle(ctx, event.args);
+      }
+      case 'action': {
+        const decoded = decodeAction(event.actionId);
+        const route = decoded ? this.actions.get(decoded.name) : undefined;
+        if (!decoded || !route) throw new UserError('error.stale_action');
+        if (!hasAnyRole(ctx.roles, route.roles)) throw new UserError('error.forbidden');
+        return route.handle(ctx, decoded.args);
+      }
+      case 'app_home_opened':
+      case 'member_joined':
+      case 'submit':
+        // Handled by later features (App Home, welcome pledge, forms); nothing to do yet.
+        return none();
+    }
+  }
+}
+
+/** What is safe to log about an event: no free text the user typed beyond the command name. */
+function describe(event: InboundEvent): Record<string, unknown> {
+  return {
+    type: event.type,
+    platform: event.platform,
+    actor: `${event.actor.platform}:${event.actor.workspace}:${event.actor.userId}`,
+    ...(event.type === 'command' ? { command: event.name } : {}),
+    ...(event.type === 'action' ? { action: event.actionId } : {}),
+  };
+}

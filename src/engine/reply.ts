@@ -1,0 +1,20 @@
+import type { Message } from '../ui/card.js';
+
+/**
+ * What a handler asks the adapter to do. Handlers never see acks, tokens or SDK objects.
+ * - ephemeral: visible to the actor only (a DM where the platform has no ephemeral messages)
+ * - replace: update the message the action came from
+ * - post: a message in the conversation, visible to all in it
+ */
+export type Reply =
+  | { kind: 'none' }
+  | { kind: 'ephemeral'; message: Message; error?: { code: string } }
+  | { kind: 'replace'; message: Message }
+  | { kind: 'post'; message: Message };
+
+export const none = (): Reply => ({ kind: 'none' });
+export const ephemeral = (message: Message): Reply => ({ kind: 'ephemeral', message });
+export const replace = (message: Message): Reply => ({ kind: 'replace', message });
+export const post = (message: Message): Reply => ({ kind: 'post', message });
+/** An ephemeral reply that reports a user-facing error by its catalogue code. */
+export const failure = (message: Message, code: string): Reply => ({ kind: 'ephemeral', message, error: { code } });

@@ -1,0 +1,24 @@
+export const ROLES = ['employee', 'manager', 'hr', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** Parses the stored ';'-list; every member is at least an employee. */
+export function parseRoles(stored: string): Role[] {
+  const roles = new Set<Role>(['employee']);
+  for (const part of stored.split(';')) {
+    const role = part.trim();
+    if (isRole(role)) roles.add(role);
+  }
+  return ROLES.filter((r) => roles.has(r));
+}
+
+export function formatRoles(roles: readonly Role[]): string {
+  return ROLES.filter((r) => roles.includes(r)).join(';');
+}
+
+export function hasAnyRole(roles: readonly Role[], allowed: readonly Role[]): boolean {
+  return allowed.some((r) => roles.includes(r));
+}

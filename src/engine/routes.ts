@@ -1,0 +1,29 @@
+import type { MessageKey } from '../i18n/index.js';
+import type { RequestContext } from './context.js';
+import type { Reply } from './reply.js';
+import type { Role } from './roles.js';
+
+export const EVERYONE: readonly Role[] = ['employee', 'manager', 'hr', 'admin'];
+
+export interface CommandRoute {
+  /** The subcommand after /integrity. */
+  name: string;
+  roles: readonly Role[];
+  /** One line for /integrity help, with the usage in it. */
+  helpKey: MessageKey;
+  /** Commands hidden from help still work (e.g. console-only helpers). */
+  hidden?: boolean;
+  handle(ctx: RequestContext, args: string[]): Promise<Reply>;
+}
+
+export interface ActionRoute {
+  /** The action name inside the action-id codec. */
+  name: string;
+  roles: readonly Role[];
+  handle(ctx: RequestContext, args: string[]): Promise<Reply>;
+}
+
+export interface Routes {
+  commands: CommandRoute[];
+  actions: ActionRoute[];
+}

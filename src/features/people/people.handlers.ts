@@ -1,0 +1,54 @@
+import type { RequestContext } from '../../engine/context.js';
+import { UserError } from '../../engine/errors.js';
+import { ephemeral } from '../../engine/reply.js';
+import { EVERYONE, type CommandRoute } from '../../engine/routes.js';
+import { translator } from '../../i18n/index.js';
+import { isLocale, LOCALES } from '../../i18n/locales.js';
+import { context, fields } from '../../ui/card.js';
+import { departmentById, setPreferredLocale, UNASSIGNED_DEPARTMENT } from './people.repository.js';
+
+export async function departmentLabel(ctx: RequestContext, departmentId: number): Promise<string> {
+  const department = await departmentById(ctx.db, departmentId);
+  if (!department || department.path === UNASSIGNED_DEPARTMENT) return ctx.t('department.unassigned');
+  return department.path;
+}
+
+const whoami: CommandRoute = {
+  name: 'whoami',
+  roles: EVERYONE,
+  helpKey: 'help.whoami',
+  async handle(ctx) {
+    const { member, t } = ctx;
+    const roles = ctx.roles.map((r) => t(`role.${r}`)).join(', ');
+    return ephemeral({
+      text: t('whoami.notification', { name: member.name }),
+      card: {
+        title: t('whoami.title', { name: member.name }),
+        blocks: [
+          fields([
+            { label: t('whoami.employee_no'), value: member.employee_no ?? '–' },
+            { label: t('whoami.department'), value: await departmentLabel(ctx, member.department_id) },
+            { label: t('whoami.roles'), value: roles },
+            { label: t('whoami.language'), value: t(`language.${ctx.locale}`) },
+          ]),
+          context(t('whoami.hint')),
+        ],
+      },
+    });
+  },
+};
+
+const lang: CommandRoute = {
+  name: 'lang',
+  roles: EVERYONE,
+  helpKey: 'help.lang',
+  async handle(ctx, args) {
+    const wanted = args[0]?.toLowerCase();
+    if (args.length !== 1 || !isLocale(wanted)) throw new UserError('lang.error.usage', { locales: LOCALES.join('|') });
+    await setPreferredLocale(ctx.db, ctx.member.id, wanted, ctx.nowIso);
+    const t = translator(wanted);
+    return ephemeral({ text: t('lang.changed', { language: t(`language.${wanted}`) }) });
+  },
+};
+
+export const peopleRoutes = { commands: [whoami, lang], actions: [] };

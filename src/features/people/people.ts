@@ -1,0 +1,84 @@
+/** Who is asking: chat identities resolved to roster members, and their language. */
+import type { Services } from '../../engine/context.js';
+import { UserError } from '../../engine/errors.js';
+import type { Actor } from '../../engine/events.js';
+import type { Member } from '../../db/schema.js';
+import { isLocale, type Locale } from '../../i18n/locales.js';
+import { localDay } from '../../time.js';
+import {
+  accountFor,
+  ensureDepartment,
+  linkAccount,
+  memberByEmail,
+  memberByEmployeeNo,
+  memberById,
+  UNASSIGNED_DEPARTMENT,
+} from './people.repository.js';
+
+/** The console's own person when no roster member is chosen with --as. */
+export const CONSOLE_LOCAL_USER = 'local';
+
+export function effectiveLocale(member: Member, fallback: Locale): Locale {
+  if (isLocale(member.preferred_locale)) return member.preferred_locale;
+  if (isLocale(member.locale)) return member.locale;
+  return fallback;
+}
+
+/**
+ * Finds the member behind a chat identity, linking or enrolling on first contact:
+ * - a linked account wins;
+ * - the console acts as a roster member by employee number, or as its own local admin;
+ * - elsewhere an e-mail that matches the roster links the account, and anyone else is enrolled as an
+ *   employee of the unassigned department, for the admin to place.
+ */
+export async function resolveMember(services: Services, actor: Actor, nowIso: string): Promise<Member> {
+  const { db } = services;
+  const account = await accountFor(db, actor);
+  const member = account ? await memberById(db, account.member_id) : await firstContact(services, actor, nowIso);
+  if (!member) throw new Error(`account ${actor.platform}:${actor.userId} points at a missing member`);
+  if (member.left_on !== null) throw new UserError('error.member_left');
+  return member;
+}
+
+async function firstContact(services: Services, actor: Actor, nowIso: string): Promise<Member> {
+  const { db } = services;
+  let member: Member | undefined;
+  if (actor.platform === 'console' && actor.userId !== CONSOLE_LOCAL_USER) {
+    member = await memberByEmployeeNo(db, actor.userId);
+    if (!member) throw new UserError('error.unknown_employee_no', { employeeNo: actor.userId });
+  } else if (actor.email) {
+    member = await memberByEmail(db, actor.email);
+  }
+  if (!member) member = await enroll(services, actor, nowIso);
+  await linkAccount(db, member.id, actor, nowIso);
+  // Two first events at once may both have enrolled; the account link decides who it is.
+  const account = await accountFor(db, actor);
+  return (account && (await memberById(db, account.member_id))) ?? member;
+}
+
+async function enroll(services: Services, actor: Actor, nowIso: string): Promise<Member> {
+  const { db, config } = services;
+  const departmentId = await ensureDepartment(db, [UNASSIGNED_DEPARTMENT], nowIso);
+  const isConsoleAdmin = actor.platform === 'console';
+  const inserted = await db
+    .insertInto('members')
+    .values({
+      employee_no: null,
+      name: actor.displayName ?? actor.userId,
+      email: actor.email?.toLowerCase() ?? null,
+      department_id: departmentId,
+      // The console's local person runs a trial install on their own machine: they are its admin.
+      roles: isConsoleAdmin ? 'employee;admin' : 'employee',
+      locale: null,
+      preferred_locale: null,
+      source: 'enrolled',
+      joined_on: localDay(new Date(nowIso), config.timezone),
+      left_on: null,
+      created_at: nowIso,
+      updated_at: nowIso,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  services.log.info({ memberId: inserted.id, platform: actor.platform }, 'enrolled a member not on the roster');
+  return (await memberById(db, inserted.id))!;
+}

@@ -1,0 +1,129 @@
+/**
+ * Roster import: validate everything first, then write in one transaction. Re-importing the same file
+ * changes nothing; `sync` marks roster people missing from the file as left (their history stays).
+ */
+import type { Kysely } from 'kysely';
+import type { Database, Member, NewMember } from '../../db/schema.js';
+import { formatRoles } from '../../engine/roles.js';
+import { ensureDepartment, recordAudit } from './people.repository.js';
+import { parseRoster, type RosterProblem, type RosterRow } from './roster.js';
+
+export interface RosterImportOptions {
+  sync: boolean;
+  skipInvalid: boolean;
+  today: string;
+  nowIso: string;
+  actorLabel: string;
+}
+
+export interface RosterImportResult {
+  imported: boolean;
+  problems: RosterProblem[];
+  added: number;
+  updated: number;
+  unchanged: number;
+  rejoined: number;
+  left: number;
+  skipped: number;
+}
+
+/** Rows per INSERT statement: well under SQLite's 32,766 bound-parameter limit. */
+const INSERT_CHUNK = 200;
+
+export async function importRoster(db: Kysely<Database>, csvText: string, options: RosterImportOptions): Promise<RosterImportResult> {
+  const parsed = parseRoster(csvText);
+  const existing = await db.selectFrom('members').selectAll().execute();
+  const problems = [...parsed.problems, ...conflictsWithOthers(parsed.rows, existing)];
+  const badRows = new Set(problems.map((p) => p.row));
+  const headerBroken = badRows.has(1);
+  const empty: RosterImportResult = { imported: false, problems, added: 0, updated: 0, unchanged: 0, rejoined: 0, left: 0, skipped: 0 };
+  if (headerBroken || (problems.length > 0 && !options.skipInvalid)) return empty;
+  const rows = parsed.rows.filter((r) => !badRows.has(r.row));
+
+  return db.transaction().execute(async (trx) => {
+    const result: RosterImportResult = { ...empty, imported: true, skipped: badRows.size };
+    const byNo = new Map(existing.filter((m) => m.employee_no !== null).map((m) => [m.employee_no!, m]));
+    const departments = new Map<string, number>();
+    // People who came in through chat before the roster knew them are adopted by e-mail.
+    const enrolledByEmail = new Map(existing.filter((m) => m.employee_no === null && m.email !== null).map((m) => [m.email!, m]));
+    const inserts: NewMember[] = [];
+
+    for (const row of rows) {
+      const departmentId = await ensureDepartment(trx, row.department, options.nowIso, departments);
+      const wanted = {
+        name: row.name,
+        email: row.email,
+        department_id: departmentId,
+        roles: formatRoles(row.roles),
+        locale: row.locale,
+      };
+      const current = byNo.get(row.employeeNo) ?? (row.email !== null ? enrolledByEmail.get(row.email) : undefined);
+      if (!current) {
+        inserts.push({
+          ...wanted,
+          employee_no: row.employeeNo,
+          preferred_locale: null,
+          source: 'roster',
+          joined_on: options.today,
+          left_on: null,
+          created_at: options.nowIso,
+          updated_at: options.nowIso,
+        });
+        result.added++;
+        continue;
+      }
+      const rejoining = current.left_on !== null;
+      const changed = rejoining || current.source !== 'roster' || current.employee_no !== row.employeeNo || (Object.keys(wanted) as (keyof typeof wanted)[]).some((k) => current[k] !== wanted[k]);
+      if (!changed) {
+        result.unchanged++;
+        continue;
+      }
+      await trx
+        .updateTable('members')
+        .set({ ...wanted, employee_no: row.employeeNo, source: 'roster', left_on: null, updated_at: options.nowIso })
+        .where('id', '=', current.id)
+        .execute();
+      if (rejoining) result.rejoined++;
+      else result.updated++;
+    }
+    for (let i = 0; i < inserts.length; i += INSERT_CHUNK) {
+      await trx.insertInto('members').values(inserts.slice(i, i + INSERT_CHUNK)).execute();
+    }
+
+    if (options.sync) {
+      const inFile = new Set(rows.map((r) => r.employeeNo));
+      const leaving = existing.filter((m) => m.source === 'roster' && m.left_on === null && m.employee_no !== null && !inFile.has(m.employee_no));
+      for (let i = 0; i < leaving.length; i += INSERT_CHUNK) {
+        const ids = leaving.slice(i, i + INSERT_CHUNK).map((m) => m.id);
+        await trx.updateTable('members').set({ left_on: options.today, updated_at: options.nowIso }).where('id', 'in', ids).execute();
+      }
+      result.left = leaving.length;
+    }
+
+    if (result.added + result.updated + result.rejoined + result.left > 0) {
+      await recordAudit(trx, {
+        actorMemberId: null,
+        actorLabel: options.actorLabel,
+        action: 'roster.import',
+        details: { added: result.added, updated: result.updated, rejoined: result.rejoined, left: result.left, skipped: result.skipped, sync: options.sync },
+        nowIso: options.nowIso,
+      });
+    }
+    return result;
+  });
+}
+
+/** An e-mail already used by someone else in the database (not in this file) cannot be taken. */
+function conflictsWithOthers(rows: readonly RosterRow[], existing: readonly Member[]): RosterProblem[] {
+  const emailOwner = new Map(existing.filter((m) => m.email !== null).map((m) => [m.email!, m]));
+  const numbersInFile = new Set(rows.map((r) => r.employeeNo));
+  const problems: RosterProblem[] = [];
+  for (const row of rows) {
+    if (row.email === null) continue;
+    const owner = emailOwner.get(row.email);
+    if (owner && owner.employee_no !== null && owner.employee_no !== row.employeeNo && !numbersInFile.has(owner.employee_no)) {
+      problems.push({ row: row.row, code: 'roster.error.email_taken', params: { value: row.email } });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,72 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, QuizAnswer } from '../../db/schema.js';
+import type { Day } from '../../time.js';
+import type { PastAnswer } from './quiz.js';
+
+type DbOrTrx = Kysely<Database> | Transaction<Database>;
+
+export async function assignmentFor(db: DbOrTrx, memberId: number, quizDay: Day): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('quiz_assignments')
+    .select('question_id')
+    .where('member_id', '=', memberId)
+    .where('quiz_day', '=', quizDay)
+    .executeTakeFirst();
+  return row?.question_id;
+}
+
+/** Records today's question for a member; if another request got there first, theirs stands. */
+export async function assignQuestion(db: DbOrTrx, memberId: number, quizDay: Day, questionId: number, nowIso: string): Promise<number> {
+  await db
+    .insertInto('quiz_assignments')
+    .values({ member_id: memberId, quiz_day: quizDay, question_id: questionId, assigned_at: nowIso })
+    .onConflict((oc) => oc.columns(['member_id', 'quiz_day']).doNothing())
+    .execute();
+  return (await assignmentFor(db, memberId, quizDay))!;
+}
+
+export interface NewAnswer {
+  memberId: number;
+  questionId: number;
+  quizDay: Day;
+  choiceIndex: number;
+  correct: boolean;
+  platform: string;
+  nowIso: string;
+}
+
+/**
+ * Records an answer once: the unique (member, quiz day) constraint makes a double click or a platform
+ * retry a no-op. Returns whether this call recorded it.
+ */
+export async function recordAnswer(db: DbOrTrx, answer: NewAnswer): Promise<boolean> {
+  const result = await db
+    .insertInto('quiz_answers')
+    .values({
+      member_id: answer.memberId,
+      question_id: answer.questionId,
+      quiz_day: answer.quizDay,
+      choice_index: answer.choiceIndex,
+      correct: answer.correct ? 1 : 0,
+      platform: answer.platform,
+      answered_at: answer.nowIso,
+    })
+    .onConflict((oc) => oc.columns(['member_id', 'quiz_day']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+export async function answerFor(db: DbOrTrx, memberId: number, quizDay: Day): Promise<QuizAnswer | undefined> {
+  return db.selectFrom('quiz_answers').selectAll().where('member_id', '=', memberId).where('quiz_day', '=', quizDay).executeTakeFirst();
+}
+
+/** Every answer a member gave, keyed by question identity across versions. */
+export async function answerHistory(db: DbOrTrx, memberId: number): Promise<PastAnswer[]> {
+  const rows = await db
+    .selectFrom('quiz_answers')
+    .innerJoin('questions', 'questions.id', 'quiz_answers.question_id')
+    .select(['questions.pack', 'questions.slug', 'quiz_answers.quiz_day', 'quiz_answers.correct'])
+    .where('quiz_answers.member_id', '=', memberId)
+    .execute();
+  return rows.map((r) => ({ key: `${r.pack}/${r.slug}`, quizDay: r.quiz_day, correct: r.correct === 1 }));
+}

@@ -1,0 +1,46 @@
+/**
+ * Composition root: config → logger → database, migrations, content → engine → adapters.
+ * The only file in src/ that may import adapters/.
+ */
+import { ConsoleAdapter } from '../adapters/console/console.js';
+import { createEngine } from './app.js';
+import { openServices } from './bootstrap.js';
+import { ConfigError, loadConfig } from './config.js';
+import { ContentError } from './features/content/loader.js';
+import { createLogger } from './log.js';
+
+function argValue(argv: readonly string[], flag: string): string | undefined {
+  const i = argv.indexOf(flag);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const config = loadConfig();
+  // Console mode keeps stderr quiet unless asked: stdout is the conversation.
+  const log = createLogger(config.logLevel ?? 'warn');
+  const services = await openServices(config, { log });
+  try {
+    const engine = createEngine(services);
+    const as = argValue(argv, '--as');
+    const console = new ConsoleAdapter(engine, {
+      input: process.stdin,
+      output: process.stdout,
+      locale: config.locale,
+      interactive: process.stdin.isTTY === true,
+      ...(as !== undefined ? { as } : {}),
+    });
+    await console.run();
+    return 0;
+  } finally {
+    await services.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof ContentError) process.stderr.write(`${error.message}\n`);
+    else process.stderr.write(`Probity failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
