@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, loadEnvFile, type Config } from './config.js';
 import { createDb } from './db/createDb.js';
 import { migrateToLatest } from './db/migrate.js';
 import { ContentError, formatProblem, loadContent } from './features/content/loader.js';
@@ -126,6 +126,7 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env?: R
 
 const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1]);
 if (invokedDirectly) {
+  loadEnvFile();
   runCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {

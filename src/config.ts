@@ -3,6 +3,7 @@
  * malformed value stops Probity with a message that names the variable (in Korean and English, because
  * the locale itself may be what is wrong).
  */
+import { existsSync } from 'node:fs';
 import { isLocale, type Locale } from './i18n/locales.js';
 
 export type DatabaseConfig =
@@ -46,6 +47,11 @@ export class ConfigError extends Error {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads a .env file into the environment when there is one; variables already set win. */
+export function loadEnvFile(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
 
 export function loadConfig(env: Env | undefined = process.env): Config {
   env ??= process.env;

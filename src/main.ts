@@ -5,7 +5,7 @@
 import { ConsoleAdapter } from '../adapters/console/console.js';
 import { createEngine } from './app.js';
 import { openServices } from './bootstrap.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, loadEnvFile } from './config.js';
 import { ContentError } from './features/content/loader.js';
 import { createLogger } from './log.js';
 
@@ -15,6 +15,7 @@ function argValue(argv: readonly string[], flag: string): string | undefined {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  loadEnvFile();
   const config = loadConfig();
   // Console mode keeps stderr quiet unless asked: stdout is the conversation.
   const log = createLogger(config.logLevel ?? 'warn');

@@ -293,7 +293,7 @@ export function checkReferences(catalog: ContentCatalog, errors: ContentProblem[
     if (!(item.topic in catalog.topics)) errors.push({ file: item.file, item: item.slug, field: 'topic', code: 'content.error.unknown_topic', params: { topic: item.topic } });
     item.basis.forEach((b, i) => {
       if (!(b.law in catalog.laws)) errors.push({ file: item.file, item: item.slug, field: `basis[${i + 1}].law`, code: 'content.error.unknown_law', params: { law: b.law } });
-      if (b.verify) warnings.push({ file: item.file, item: item.slug, field: `basis[${i + 1}]`, code: 'content.warning.verify_article', params: { law: b.law, article: b.article.ko } });
+      if (b.verify) warnings.push({ file: item.file, item: item.slug, field: `basis[${i + 1}]`, code: 'content.warning.verify_article', params: { law: catalog.laws[b.law]?.ko ?? b.law, article: b.article.ko } });
     });
   };
   for (const q of catalog.quiz) {

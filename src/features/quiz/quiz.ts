@@ -11,7 +11,7 @@
  * Ties are broken by a random draw seeded with the member and the day, so a member asking twice on
  * one day sees the same question and two members on one day usually see different ones.
  */
-import { daysBetween, type Day } from '../../time.js';
+import { addDays, daysBetween, type Day } from '../../time.js';
 import type { WorkingDayCalendar } from '../../scheduler/calendar.js';
 
 /** Days until a missed question comes back, by how many times in a row it has since been answered right. */
@@ -124,19 +124,23 @@ export function seededRandom(seed: string): () => number {
 }
 
 /**
- * Consecutive working days answered, counting back from today (if answered) or from the last working
- * day before it: a streak is not broken until a working day passes without an answer. Answers on
- * days off neither count nor break it.
+ * Consecutive working days answered, counting back from today. Today does not break the streak while
+ * it is still open, and days off without an answer neither count nor break it; an answer given on a
+ * day off (a Saturday) counts, because the member did take part.
  */
 export function computeStreak(answeredDays: ReadonlySet<Day>, today: Day, calendar: WorkingDayCalendar): number {
-  let day = calendar.isWorkingDay(today) && answeredDays.has(today) ? today : calendar.previousWorkingDay(today);
   let streak = 0;
-  while (answeredDays.has(day)) {
-    streak++;
-    day = calendar.previousWorkingDay(day);
+  let day = today;
+  for (let walked = 0; walked < MAX_STREAK_WALK_DAYS; walked++) {
+    if (answeredDays.has(day)) streak++;
+    else if (day !== today && calendar.isWorkingDay(day)) break;
+    day = addDays(day, -1);
   }
   return streak;
 }
+
+/** Ten years: a bound on the walk back, far beyond any real streak. */
+const MAX_STREAK_WALK_DAYS = 3_660;
 
 /** Answers older than this many days may no longer be given for a quiz day (a late click on an old card). */
 export const ANSWER_GRACE_DAYS = 1;
