@@ -96,7 +96,7 @@ export function loadConfig(env: Env | undefined = process.env): Config {
 
   if (issues.length > 0) throw new ConfigError(issues);
   return Object.freeze({
-    database,
+    database: Object.freeze(database),
     timezone,
     locale: localeRaw as Locale,
     contentDirs: Object.freeze([SHIPPED_CONTENT_DIR, ...contentDirs]),
@@ -159,10 +159,17 @@ function parseTopicWeights(raw: string | undefined, issues: ConfigIssue[]): Reco
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A real YYYY-MM-DD day: 2026-02-30 is refused rather than rolled over to March. */
+function isCalendarDay(value: string): boolean {
+  if (!ISO_DAY.test(value)) return false;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+}
+
 function parseClosures(raw: string | undefined, issues: ConfigIssue[]): string[] {
   const days: string[] = [];
   for (const entry of splitList(raw)) {
-    if (!ISO_DAY.test(entry) || Number.isNaN(Date.parse(`${entry}T00:00:00Z`))) {
+    if (!isCalendarDay(entry)) {
       issues.push({
         variable: 'PROBITY_CLOSURES',
         ko: `"${entry}" 은(는) YYYY-MM-DD 날짜가 아닙니다`,

@@ -263,15 +263,21 @@ describe('computeStreak (real Korean working-day calendar)', () => {
     expect(streak(['2026-11-26', '2026-11-30'], '2026-11-30')).toBe(1);
   });
 
-  it('GIVEN an answer on a Saturday THEN it does not count, asked on the Saturday or after', () => {
-    expect(streak(['2026-11-27', '2026-11-28'], '2026-11-28')).toBe(1);
-    expect(streak(['2026-11-28'], '2026-11-28')).toBe(0);
-    expect(streak(['2026-11-28', '2026-11-30'], '2026-11-30')).toBe(1);
+  it('GIVEN an answer on a Saturday THEN it counts (the member took part) but its absence never breaks a streak', () => {
+    expect(streak(['2026-11-28'], '2026-11-28')).toBe(1);
+    expect(streak(['2026-11-27', '2026-11-28'], '2026-11-28')).toBe(2);
+    expect(streak(['2026-11-28', '2026-11-30'], '2026-11-30')).toBe(2);
+    expect(streak(['2026-11-26', '2026-11-30'], '2026-11-30')).toBe(1);
   });
 
-  it('GIVEN an answer on a public holiday THEN it does not count', () => {
-    // 2026-10-09 한글날 is a Friday.
-    expect(streak(['2026-10-08', '2026-10-09', '2026-10-12'], '2026-10-12')).toBe(2);
+  it('GIVEN an answer on a public holiday (한글날, Fri 9 Oct 2026) THEN it counts too', () => {
+    expect(streak(['2026-10-08', '2026-10-09', '2026-10-12'], '2026-10-12')).toBe(3);
+  });
+
+  it('GIVEN no answer on a Saturday or a public holiday THEN the streak carries over them', () => {
+    expect(streak(['2026-10-08', '2026-10-12'], '2026-10-12')).toBe(2);
+    expect(streak(['2026-11-27'], '2026-11-28')).toBe(1);
+    expect(streak(['2026-11-27'], '2026-11-29')).toBe(1);
   });
 
   it('GIVEN answers every working day for a month across a holiday THEN the streak counts every one', () => {

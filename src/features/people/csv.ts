@@ -21,8 +21,8 @@ export function parseCsv(input: string): string[][] {
   };
   const endRecord = () => {
     endField();
-    // A line with nothing on it (e.g. the file's last newline) is not a record.
-    if (!(record.length === 1 && record[0] === '')) records.push(record);
+    // A blank line stays as an empty record so that later records keep their line numbers.
+    records.push(record.length === 1 && record[0] === '' ? [] : record);
     record = [];
   };
   while (i < text.length) {
@@ -50,5 +50,7 @@ export function parseCsv(input: string): string[][] {
   }
   if (quoted) throw new CsvSyntaxError(records.length + 1);
   if (field !== '' || record.length > 0) endRecord();
+  // Blank lines at the end of the file (its last newline included) are not records.
+  while (records.length > 0 && records[records.length - 1]!.length === 0) records.pop();
   return records;
 }

@@ -75,6 +75,8 @@ export function parseRoster(text: string): ParsedRoster {
     const row = i + 2;
     const cell = (name: string) => (index(name) >= 0 ? (record[index(name)] ?? '').trim() : '');
     const fail = (code: MessageKey, params?: Params) => problems.push({ row, code, ...(params ? { params } : {}) });
+    // Blank lines and rows of empty cells (as spreadsheets leave them) are not people.
+    if (record.every((c) => c.trim() === '')) return;
     if (record.length !== columns.length) {
       fail('roster.error.column_count', { expected: columns.length, actual: record.length });
       return;

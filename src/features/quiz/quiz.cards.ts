@@ -55,7 +55,7 @@ export function resultCard(view: ResultView, locale: Locale, t: Translator, name
   const verdict = correct ? t('quiz.result.correct') : t('quiz.result.wrong');
   const answered: Button[] = labels.map((label, index) => ({
     actionId: encodeAction(ANSWER_ACTION, [question.id, 'done', index]),
-    label: index === question.answerIndex ? `✓ ${label}` : label,
+    label: index === question.answerIndex ? `✓ ${label}` : index === chosen ? `✗ ${label}` : label,
     style: index === question.answerIndex ? 'primary' : index === chosen ? 'danger' : 'default',
     disabled: true,
   }));
