@@ -7,7 +7,12 @@ import { Engine } from './engine/engine.js';
 import { ephemeral } from './engine/reply.js';
 import { EVERYONE, type CommandRoute, type Routes } from './engine/routes.js';
 import { peopleRoutes } from './features/people/people.handlers.js';
+import { composeNudge, planNudge } from './features/nudges/nudges.delivery.js';
+import { composeQuiz, planQuiz } from './features/quiz/quiz.delivery.js';
 import { quizRoutes } from './features/quiz/quiz.handlers.js';
+import { statusRoutes } from './features/status/status.handlers.js';
+import type { Composer } from './delivery/dispatcher.js';
+import type { Planner } from './scheduler/scheduler.js';
 import { context, text } from './ui/card.js';
 
 export function createEngine(services: Services): Engine {
@@ -24,9 +29,15 @@ export function createEngine(services: Services): Engine {
     },
   };
   const routes: Routes = {
-    commands: [...quizRoutes.commands, ...peopleRoutes.commands, help],
-    actions: [...quizRoutes.actions, ...peopleRoutes.actions],
+    commands: [...quizRoutes.commands, ...peopleRoutes.commands, ...statusRoutes.commands, help],
+    actions: [...quizRoutes.actions, ...peopleRoutes.actions, ...statusRoutes.actions],
   };
   const engine = new Engine(services, routes);
   return engine;
 }
+
+/** What each kind of schedule plans when its slot fires (kinds not listed are recorded as not available yet). */
+export const planners: Readonly<Record<string, Planner>> = { quiz: planQuiz, nudge: planNudge };
+
+/** How each kind of delivery is written for its recipient. */
+export const composers: Readonly<Record<string, Composer>> = { quiz: composeQuiz, nudge: composeNudge };

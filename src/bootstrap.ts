@@ -10,6 +10,8 @@ import { syncQuestions } from './features/content/content.repository.js';
 import { ContentError, loadContent } from './features/content/loader.js';
 import type { Logger } from './log.js';
 import { WorkingDayCalendar } from './scheduler/calendar.js';
+import { readSchedulesFile, ScheduleError } from './scheduler/schedules.js';
+import { checkAudiences, syncSchedules } from './scheduler/schedules.repository.js';
 import { systemClock, type Clock } from './time.js';
 
 export interface OpenOptions {
@@ -17,6 +19,8 @@ export interface OpenOptions {
   clock?: Clock;
   /** Directories to load content from; defaults to the configured ones. */
   contentDirs?: readonly string[];
+  /** Schedules file; defaults to the configured one. */
+  schedulesFile?: string;
 }
 
 export async function openServices(config: Config, options: OpenOptions): Promise<Services & { close(): Promise<void> }> {
@@ -26,12 +30,19 @@ export async function openServices(config: Config, options: OpenOptions): Promis
   if (loaded.errors.length > 0) throw new ContentError(loaded.errors, config.locale);
   for (const w of loaded.warnings) log.debug({ file: w.file, item: w.item, code: w.code }, 'content warning');
 
+  const schedules = readSchedulesFile(options.schedulesFile ?? config.schedulesFile, config.timezone);
+  if (schedules.problems.length > 0) throw new ScheduleError(schedules.problems, config.locale);
+
   const db = createDb(config.database);
   try {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) log.info({ applied }, 'database migrated');
-    const synced = await syncQuestions(db, loaded.catalog.quiz, clock.now().toISOString());
+    const nowIso = clock.now().toISOString();
+    const synced = await syncQuestions(db, loaded.catalog.quiz, nowIso);
     log.info({ ...synced, packs: loaded.catalog.packs.map((p) => p.id) }, 'content loaded');
+    const audienceProblems = await checkAudiences(db, schedules.schedules);
+    if (audienceProblems.length > 0) throw new ScheduleError(audienceProblems, config.locale);
+    await syncSchedules(db, schedules.schedules, nowIso);
   } catch (error) {
     await db.destroy();
     throw error;

@@ -4,6 +4,7 @@
  * the locale itself may be what is wrong).
  */
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { isLocale, type Locale } from './i18n/locales.js';
 
 export type DatabaseConfig =
@@ -23,11 +24,27 @@ export interface Config {
   /** Organisation closures (YYYY-MM-DD) on top of weekends and public holidays. */
   readonly closures: readonly string[];
   readonly logLevel: LogLevel | undefined;
+  readonly schedulesFile: string;
+  /** Local time (minutes after midnight) until which a slot missed earlier the same day still fires. */
+  readonly catchUpUntilMinutes: number;
+  /** Messages per second per platform, for the outbox dispatcher. */
+  readonly rateLimits: Readonly<Record<string, number>>;
+  readonly maxDeliveryAttempts: number;
+  /** Names this process in outbox claims; distinct per instance on one host. */
+  readonly instanceId: string;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/probity.sqlite';
 export const DEFAULT_TIMEZONE = 'Asia/Seoul';
 export const SHIPPED_CONTENT_DIR = 'content';
+export const DEFAULT_SCHEDULES_FILE = 'schedules.yaml';
+export const DEFAULT_CATCH_UP_UNTIL = '18:00';
+/**
+ * Conservative defaults under the platforms' published limits: Slack allows "several hundred
+ * messages a minute" per workspace for chat.postMessage; Discord's global limit is 50 requests a second.
+ */
+export const DEFAULT_RATE_LIMITS: Readonly<Record<string, number>> = { slack: 10, discord: 40, console: 1000 };
+export const DEFAULT_MAX_DELIVERY_ATTEMPTS = 5;
 
 export interface ConfigIssue {
   variable: string;
@@ -94,6 +111,18 @@ export function loadConfig(env: Env | undefined = process.env): Config {
     });
   }
 
+  const catchUpRaw = value('PROBITY_CATCHUP_UNTIL') ?? DEFAULT_CATCH_UP_UNTIL;
+  const catchUp = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(catchUpRaw);
+  if (!catchUp) {
+    issues.push({ variable: 'PROBITY_CATCHUP_UNTIL', ko: `HH:MM 형식의 시각이어야 합니다: "${catchUpRaw}"`, en: `must be a time as HH:MM, not "${catchUpRaw}"` });
+  }
+  const rateLimits = { ...DEFAULT_RATE_LIMITS, ...parseRates(value('PROBITY_RATE_LIMITS'), issues) };
+  const attemptsRaw = value('PROBITY_DELIVERY_MAX_ATTEMPTS');
+  const maxDeliveryAttempts = attemptsRaw === undefined ? DEFAULT_MAX_DELIVERY_ATTEMPTS : Number(attemptsRaw);
+  if (!Number.isInteger(maxDeliveryAttempts) || maxDeliveryAttempts < 1 || maxDeliveryAttempts > 50) {
+    issues.push({ variable: 'PROBITY_DELIVERY_MAX_ATTEMPTS', ko: '1부터 50 사이의 정수여야 합니다', en: 'must be a whole number from 1 to 50' });
+  }
+
   if (issues.length > 0) throw new ConfigError(issues);
   return Object.freeze({
     database: Object.freeze(database),
@@ -103,6 +132,11 @@ export function loadConfig(env: Env | undefined = process.env): Config {
     topicWeights: Object.freeze(topicWeights),
     closures: Object.freeze(closures),
     logLevel: logLevelRaw as LogLevel | undefined,
+    schedulesFile: value('PROBITY_SCHEDULES_FILE') ?? DEFAULT_SCHEDULES_FILE,
+    catchUpUntilMinutes: catchUp ? Number(catchUp[1]) * 60 + Number(catchUp[2]) : 0,
+    rateLimits: Object.freeze(rateLimits),
+    maxDeliveryAttempts,
+    instanceId: value('PROBITY_INSTANCE_ID') ?? hostname(),
   });
 }
 
@@ -180,4 +214,23 @@ function parseClosures(raw: string | undefined, issues: ConfigIssue[]): string[]
     days.push(entry);
   }
   return days;
+}
+
+const RATE_PATTERN = /^([a-z]+)=(\d+(?:\.\d+)?)$/;
+
+function parseRates(raw: string | undefined, issues: ConfigIssue[]): Record<string, number> {
+  const rates: Record<string, number> = {};
+  for (const entry of splitList(raw)) {
+    const match = RATE_PATTERN.exec(entry);
+    if (!match || Number(match[2]) <= 0) {
+      issues.push({
+        variable: 'PROBITY_RATE_LIMITS',
+        ko: `"${entry}" 은(는) 플랫폼=초당메시지수 형식이 아닙니다 (예: slack=10,discord=40)`,
+        en: `"${entry}" is not platform=messages-per-second (e.g. slack=10,discord=40)`,
+      });
+      continue;
+    }
+    rates[match[1]!] = Number(match[2]);
+  }
+  return rates;
 }

@@ -10,7 +10,8 @@ import { parseCommandText, type Actor, type InboundEvent } from '../../src/engin
 import type { Reply } from '../../src/engine/reply.js';
 import { CONSOLE_LOCAL_USER } from '../../src/features/people/people.js';
 import { t, type Locale } from '../../src/i18n/index.js';
-import type { Button } from '../../src/ui/card.js';
+import type { ChatPort, Recipient, SentRef } from '../../src/delivery/port.js';
+import type { Button, Message } from '../../src/ui/card.js';
 import { renderMessage } from './render.js';
 
 export const CONSOLE_WORKSPACE = 'local';
@@ -26,9 +27,12 @@ export interface ConsoleOptions {
   interactive: boolean;
 }
 
-export class ConsoleAdapter {
+export class ConsoleAdapter implements ChatPort {
+  readonly platform = 'console' as const;
+  readonly capabilities = { ephemeral: true, updates: false, directMessages: true };
   private actor: Actor;
   private buttons: Button[] = [];
+  private sent = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -53,6 +57,15 @@ export class ConsoleAdapter {
     if (rendered.buttons.length > 0) this.buttons = rendered.buttons;
     this.write(rendered.text);
     this.write('');
+  }
+
+  /** Scheduled deliveries: everyone with a console identity reads this one terminal. */
+  async send(recipient: Recipient, message: Message): Promise<SentRef> {
+    const name = recipient.kind === 'channel' ? `#${recipient.channelId}` : recipient.userId === CONSOLE_LOCAL_USER ? 'Console' : recipient.userId;
+    this.write(t(this.options.locale, 'console.delivery', { name }));
+    this.show({ kind: 'post', message });
+    this.sent += 1;
+    return { conversationId: recipient.kind === 'channel' ? recipient.channelId : recipient.userId, messageId: String(this.sent) };
   }
 
   /** Handles one line; returns false when it asks to quit. */
@@ -93,6 +106,14 @@ export class ConsoleAdapter {
     if (reply.kind === 'ephemeral' && reply.error) this.actor = previous;
     else this.buttons = [];
     this.show(reply);
+  }
+
+  /**
+   * Makes sure the console's person exists before anything is scheduled, so that a first start at
+   * 09:05 already counts them in the 09:00 quiz's audience.
+   */
+  async enrol(): Promise<void> {
+    await this.engine.dispatch(this.event({ type: 'command', name: 'whoami', args: [] }));
   }
 
   async run(): Promise<void> {

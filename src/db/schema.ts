@@ -94,6 +94,56 @@ export interface AuditLogTable {
   details: string;
 }
 
+export type ScheduleKind = 'quiz' | 'nudge' | 'pledge_reminder' | 'announcement' | 'digest';
+
+export interface ScheduleTable {
+  id: Generated<number>;
+  name: string;
+  kind: ScheduleKind;
+  cron: string;
+  timezone: string;
+  audience: string;
+  delivery: string;
+  working_days_only: number;
+  enabled: number;
+  paused: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type JobRunStatus = 'planned' | 'skipped' | 'missed';
+
+export interface JobRunTable {
+  id: Generated<number>;
+  schedule_id: number;
+  slot: string;
+  day: string;
+  status: JobRunStatus;
+  reason: string | null;
+  planned: number;
+  payload: string;
+  created_at: string;
+}
+
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+export interface DeliveryTable {
+  id: Generated<number>;
+  job_run_id: number;
+  member_id: number | null;
+  recipient: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: string;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  platform: string | null;
+  message_ref: string | null;
+  error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
 export interface Database {
   departments: DepartmentTable;
   members: MemberTable;
@@ -102,6 +152,9 @@ export interface Database {
   quiz_assignments: QuizAssignmentTable;
   quiz_answers: QuizAnswerTable;
   audit_log: AuditLogTable;
+  schedules: ScheduleTable;
+  job_runs: JobRunTable;
+  deliveries: DeliveryTable;
 }
 
 export type Department = Selectable<DepartmentTable>;
@@ -112,3 +165,6 @@ export type MemberAccount = Selectable<MemberAccountTable>;
 export type QuestionRow = Selectable<QuestionTable>;
 export type QuizAnswer = Selectable<QuizAnswerTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
+export type ScheduleRow = Selectable<ScheduleTable>;
+export type JobRun = Selectable<JobRunTable>;
+export type Delivery = Selectable<DeliveryTable>;

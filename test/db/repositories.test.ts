@@ -30,7 +30,7 @@ describe.each(DIALECTS)('%s', (dialect) => {
     t = await openTestDatabase(dialect, { migrate: false });
     await migrateToLatest(t.db);
     const tables = await tableNames(t);
-    expect(tables).toEqual(['audit_log', 'departments', 'member_accounts', 'members', 'questions', 'quiz_answers', 'quiz_assignments']);
+    expect(tables).toEqual(['audit_log', 'deliveries', 'departments', 'job_runs', 'member_accounts', 'members', 'questions', 'quiz_answers', 'quiz_assignments', 'schedules']);
     await migrateDownAll(t.db);
     expect(await tableNames(t)).toEqual([]);
     await migrateToLatest(t.db);

@@ -14,6 +14,8 @@ import { loadContent } from '../../src/features/content/loader.js';
 import { importRoster } from '../../src/features/people/roster.import.js';
 import { silentLogger } from '../../src/log.js';
 import { WorkingDayCalendar } from '../../src/scheduler/calendar.js';
+import { parseSchedules } from '../../src/scheduler/schedules.js';
+import { checkAudiences, syncSchedules } from '../../src/scheduler/schedules.repository.js';
 import { ManualClock } from '../../src/time.js';
 import { cardButtons, type Button } from '../../src/ui/card.js';
 import { openTestDatabase, type DialectName, type TestDatabase } from './databases.js';
@@ -43,6 +45,8 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
+  /** Schedules as YAML text (a `schedules:` document); none when absent. */
+  schedules?: string;
   dialect?: DialectName;
   start?: string;
   contentDirs?: string[];
@@ -79,6 +83,12 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       actorLabel: 'test',
     });
     if (!result.imported) throw new Error(`fixture roster invalid: ${JSON.stringify(result.problems)}`);
+  }
+  if (options.schedules !== undefined) {
+    const parsed = parseSchedules(options.schedules, config.timezone);
+    const problems = [...parsed.problems, ...(await checkAudiences(database.db, parsed.schedules))];
+    if (problems.length > 0) throw new Error(`fixture schedules invalid: ${JSON.stringify(problems)}`);
+    await syncSchedules(database.db, parsed.schedules, clock.now().toISOString());
   }
   const engine = createEngine(services);
   const base = (employeeNo: string) => ({

@@ -7,6 +7,7 @@ import type { Question } from '../content/content.repository.js';
 import type { Day } from '../../time.js';
 
 export const ANSWER_ACTION = 'quiz.answer';
+export const START_ACTION = 'quiz.start';
 
 export interface CardNames {
   topics: Readonly<Record<string, Localized>>;
@@ -111,6 +112,17 @@ export function meCard(name: string, stats: MyStats, t: Translator): Message {
         context(stats.answeredToday ? t('me.today_done') : t('me.today_open')),
         context(t('me.private')),
       ],
+    },
+  };
+}
+
+/** A channel post: everyone sees the invitation; each member's question and result are theirs alone. */
+export function channelInvitation(t: Translator): Message {
+  return {
+    text: t('quiz.channel.text'),
+    card: {
+      title: t('quiz.card.title'),
+      blocks: [text(t('quiz.channel.text')), buttons([{ actionId: encodeAction(START_ACTION), label: t('quiz.channel.button'), style: 'primary' }])],
     },
   };
 }

@@ -1,17 +1,17 @@
-import type { RequestContext } from '../../engine/context.js';
+import type { RequestContext, Services } from '../../engine/context.js';
 import { UserError } from '../../engine/errors.js';
 import { ephemeral, replace, type Reply } from '../../engine/reply.js';
 import { EVERYONE, type ActionRoute, type CommandRoute } from '../../engine/routes.js';
 import { addDays, type Day } from '../../time.js';
 import { activeQuestions, questionById, type Question } from '../content/content.repository.js';
 import { buildHistory, canStillAnswer, computeStreak, selectQuestion } from './quiz.js';
-import { alreadyAnsweredMessage, ANSWER_ACTION, meCard, questionCard, resultCard, type CardNames } from './quiz.cards.js';
+import { alreadyAnsweredMessage, ANSWER_ACTION, START_ACTION, meCard, questionCard, resultCard, type CardNames } from './quiz.cards.js';
 import { answerFor, answerHistory, assignmentFor, assignQuestion, recordAnswer } from './quiz.repository.js';
 
-const names = (ctx: RequestContext): CardNames => ({ topics: ctx.content.topics, laws: ctx.content.laws });
+export const names = (ctx: Services): CardNames => ({ topics: ctx.content.topics, laws: ctx.content.laws });
 
-/** Today's question for the member: the one already assigned today, or a newly selected one. */
-export async function todaysQuestion(ctx: RequestContext, memberId: number, day: Day): Promise<Question> {
+/** The member's question for a quiz day: the one already assigned, or a newly selected one. */
+export async function todaysQuestion(ctx: Services, memberId: number, day: Day, nowIso: string): Promise<Question> {
   const assigned = await assignmentFor(ctx.db, memberId, day);
   if (assigned !== undefined) {
     const question = await questionById(ctx.db, assigned);
@@ -27,7 +27,7 @@ export async function todaysQuestion(ctx: RequestContext, memberId: number, day:
     seed: `${memberId}:${day}`,
   });
   if (!picked) throw new UserError('quiz.error.no_questions');
-  const questionId = await assignQuestion(ctx.db, memberId, day, picked.id, ctx.nowIso);
+  const questionId = await assignQuestion(ctx.db, memberId, day, picked.id, nowIso);
   return (await questionById(ctx.db, questionId))!;
 }
 
@@ -46,9 +46,16 @@ const quiz: CommandRoute = {
   helpKey: 'help.quiz',
   async handle(ctx) {
     if (await answerFor(ctx.db, ctx.member.id, ctx.today)) return ephemeral(alreadyAnsweredMessage(ctx.t, await streakOf(ctx)));
-    const question = await todaysQuestion(ctx, ctx.member.id, ctx.today);
+    const question = await todaysQuestion(ctx, ctx.member.id, ctx.today, ctx.nowIso);
     return ephemeral(questionCard(question, ctx.today, ctx.locale, ctx.t, names(ctx)));
   },
+};
+
+/** The "take today's quiz" button of a channel post: the member's own question, for them only. */
+const start: ActionRoute = {
+  name: START_ACTION,
+  roles: EVERYONE,
+  handle: (ctx) => quiz.handle(ctx, []),
 };
 
 const answer: ActionRoute = {
@@ -113,4 +120,4 @@ const me: CommandRoute = {
   },
 };
 
-export const quizRoutes = { commands: [quiz, me], actions: [answer] };
+export const quizRoutes = { commands: [quiz, me], actions: [answer, start] };

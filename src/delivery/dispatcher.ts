@@ -1,0 +1,207 @@
+/**
+ * Drains the outbox: claims due rows, composes each message for its recipient, waits for the
+ * platform's token bucket, sends through the adapter's ChatPort, and records the outcome. Sends are
+ * sequential within an instance, so a crash can repeat at most the one message in flight; instances
+ * share the work through row claims.
+ */
+import type { Services } from '../engine/context.js';
+import type { Platform } from '../engine/events.js';
+import type { Delivery, JobRun, Member } from '../db/schema.js';
+import { memberById } from '../features/people/people.repository.js';
+import { ANY_PLATFORM } from '../scheduler/plan.js';
+import { toSchedule, type Schedule } from '../scheduler/schedules.repository.js';
+import type { Message } from '../ui/card.js';
+import { claimDue, markFinal, markRetry, markSent, releaseClaims } from './outbox.repository.js';
+import { DeliveryError, type ChatPort, type Recipient } from './port.js';
+import { realSleep, TokenBucket, type Sleep } from './rateLimiter.js';
+import { backoffMs } from './retry.js';
+
+export interface Outgoing {
+  delivery: Delivery;
+  jobRun: JobRun;
+  schedule: Schedule;
+  member: Member | null;
+  platform: Platform;
+}
+
+/** Builds the message for one recipient, or null when there is nothing to send (e.g. already answered). */
+export type Composer = (services: Services, outgoing: Outgoing) => Promise<Message | null>;
+
+export interface DispatcherOptions {
+  composers: Readonly<Record<string, Composer>>;
+  batchSize?: number;
+  leaseMs?: number;
+  idlePollMs?: number;
+  sleep?: Sleep;
+  random?: () => number;
+}
+
+const DEFAULT_BATCH = 50;
+const DEFAULT_LEASE_MS = 5 * 60_000;
+const DEFAULT_IDLE_POLL_MS = 1_000;
+/** Bursts allowed by the bucket: a tenth of a second's worth, at least one message. */
+const BURST_SECONDS = 0.1;
+
+export class Dispatcher {
+  private readonly buckets = new Map<Platform, TokenBucket>();
+  private readonly ports: Map<Platform, ChatPort>;
+  private readonly sleep: Sleep;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private released = false;
+
+  constructor(
+    private readonly services: Services,
+    ports: readonly ChatPort[],
+    private readonly options: DispatcherOptions,
+  ) {
+    this.ports = new Map(ports.map((p) => [p.platform, p]));
+    this.sleep = options.sleep ?? realSleep;
+    for (const port of ports) {
+      const rate = services.config.rateLimits[port.platform] ?? 1;
+      this.buckets.set(port.platform, new TokenBucket(rate, Math.max(1, rate * BURST_SECONDS), services.clock, this.sleep));
+    }
+  }
+
+  /** Claims and sends one batch; returns how many rows it handled. */
+  async drainOnce(): Promise<number> {
+    const { db, clock, config } = this.services;
+    if (!this.released) {
+      const released = await releaseClaims(db, config.instanceId);
+      if (released > 0) this.services.log.warn({ released }, 'resumed deliveries claimed before a restart');
+      this.released = true;
+    }
+    const now = clock.now();
+    const batch = await claimDue(db, {
+      instanceId: config.instanceId,
+      nowIso: now.toISOString(),
+      leaseUntilIso: new Date(now.getTime() + (this.options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString(),
+      limit: this.options.batchSize ?? DEFAULT_BATCH,
+    });
+    const context = new Map<number, { jobRun: JobRun; schedule: Schedule }>();
+    for (const delivery of batch) await this.deliver(delivery, context);
+    return batch.length;
+  }
+
+  /** Sends until nothing is due now (rows waiting for a retry later are left for later). */
+  async drainDue(): Promise<number> {
+    let total = 0;
+    for (let handled = await this.drainOnce(); handled > 0; handled = await this.drainOnce()) total += handled;
+    return total;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        try {
+          if ((await this.drainOnce()) > 0) continue;
+        } catch (error) {
+          this.services.log.error({ err: error }, 'outbox drain failed');
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.idlePollMs ?? DEFAULT_IDLE_POLL_MS);
+          this.wakeUp = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    })();
+  }
+
+  /** New rows were planned: look now rather than at the next poll. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+  }
+
+  private async deliver(delivery: Delivery, cache: Map<number, { jobRun: JobRun; schedule: Schedule }>): Promise<void> {
+    const { db, clock, config, log } = this.services;
+    let run = cache.get(delivery.job_run_id);
+    if (!run) {
+      const jobRun = await db.selectFrom('job_runs').selectAll().where('id', '=', delivery.job_run_id).executeTakeFirstOrThrow();
+      const schedule = await db.selectFrom('schedules').selectAll().where('id', '=', jobRun.schedule_id).executeTakeFirstOrThrow();
+      run = { jobRun, schedule: toSchedule(schedule) };
+      cache.set(delivery.job_run_id, run);
+    }
+
+    const attempts = delivery.attempts + 1;
+    const target = await this.target(delivery);
+    if ('failure' in target) {
+      await markFinal(db, delivery.id, { status: 'failed', attempts, error: target.failure });
+      return;
+    }
+    const { port, recipient, member } = target;
+    let message: Message | null;
+    try {
+      const composer = this.options.composers[run.schedule.kind];
+      if (!composer) throw new Error(`no composer for ${run.schedule.kind}`);
+      message = await composer(this.services, { delivery, jobRun: run.jobRun, schedule: run.schedule, member, platform: port.platform });
+    } catch (error) {
+      log.error({ err: error, deliveryId: delivery.id }, 'composing a delivery failed');
+      await this.retryOrFail(delivery.id, attempts, 'compose_error');
+      return;
+    }
+    if (message === null) {
+      await markFinal(db, delivery.id, { status: 'skipped', attempts: delivery.attempts, error: 'not_needed', platform: port.platform });
+      return;
+    }
+
+    const bucket = this.buckets.get(port.platform)!;
+    await bucket.take();
+    try {
+      const sent = await port.send(recipient, message);
+      await markSent(db, delivery.id, { platform: port.platform, ref: `${sent.conversationId}/${sent.messageId}`, nowIso: clock.now().toISOString(), attempts });
+    } catch (error) {
+      if (!(error instanceof DeliveryError)) {
+        log.warn({ err: error, deliveryId: delivery.id }, 'unexpected send error, will retry');
+        await this.retryOrFail(delivery.id, attempts, 'send_error');
+        return;
+      }
+      const { failure, reason } = error;
+      if (failure.kind === 'permanent') {
+        await markFinal(db, delivery.id, { status: 'failed', attempts, error: reason, platform: port.platform });
+      } else if (failure.kind === 'rate_limited') {
+        if (failure.global) bucket.pause(failure.retryAfterMs);
+        if (attempts >= config.maxDeliveryAttempts) await markFinal(db, delivery.id, { status: 'failed', attempts, error: reason, platform: port.platform });
+        else await markRetry(db, delivery.id, { attempts, nextAttemptIso: new Date(clock.now().getTime() + failure.retryAfterMs).toISOString(), error: reason });
+      } else {
+        await this.retryOrFail(delivery.id, attempts, reason);
+      }
+    }
+  }
+
+  private async retryOrFail(id: number, attempts: number, reason: string): Promise<void> {
+    const { db, clock, config } = this.services;
+    if (attempts >= config.maxDeliveryAttempts) await markFinal(db, id, { status: 'failed', attempts, error: reason });
+    else await markRetry(db, id, { attempts, nextAttemptIso: new Date(clock.now().getTime() + backoffMs(attempts, this.options.random)).toISOString(), error: reason });
+  }
+
+  /** Which port and address a row goes to: a member's linked account on a running platform, or a channel. */
+  private async target(delivery: Delivery): Promise<{ port: ChatPort; recipient: Recipient; member: Member | null } | { failure: string }> {
+    const [kind, first, second] = delivery.recipient.split(':');
+    if (kind === 'channel') {
+      const port = first === ANY_PLATFORM ? this.ports.values().next().value : this.ports.get(first as Platform);
+      return port && second ? { port, recipient: { kind: 'channel', channelId: second }, member: null } : { failure: 'platform_not_running' };
+    }
+    const member = delivery.member_id !== null ? await memberById(this.services.db, delivery.member_id) : undefined;
+    if (!member) return { failure: 'member_missing' };
+    if (member.left_on !== null) return { failure: 'member_left' };
+    const accounts = await this.services.db.selectFrom('member_accounts').selectAll().where('member_id', '=', member.id).orderBy('id').execute();
+    for (const account of accounts) {
+      const port = this.ports.get(account.platform as Platform);
+      if (port?.capabilities.directMessages) {
+        return { port, recipient: { kind: 'user', workspace: account.workspace, userId: account.platform_user_id }, member };
+      }
+    }
+    return { failure: 'no_account' };
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The outbound boundary: what the core asks of a chat platform. Each adapter implements ChatPort; the
+ * dispatcher owns retries, so adapters turn their SDKs' own retry loops down and report failures as
+ * DeliveryError.
+ */
+import type { Platform } from '../engine/events.js';
+import type { Message } from '../ui/card.js';
+
+export type Recipient =
+  | { kind: 'user'; workspace: string; userId: string }
+  | { kind: 'channel'; channelId: string };
+
+export interface SentRef {
+  conversationId: string;
+  messageId: string;
+}
+
+export interface ChatPort {
+  readonly platform: Platform;
+  readonly capabilities: { ephemeral: boolean; updates: boolean; directMessages: boolean };
+  send(recipient: Recipient, message: Message): Promise<SentRef>;
+}
+
+/**
+ * - rate_limited: wait `retryAfterMs` before this message; `global` pauses the whole platform
+ *   (Discord's global limit), otherwise only this route (e.g. Slack's one-message-a-second per channel).
+ * - transient: a 5xx or a network error; retried with backoff.
+ * - permanent: retrying cannot help (DMs closed, user or channel gone); recorded as failed at once.
+ */
+export type DeliveryFailure =
+  | { kind: 'rate_limited'; retryAfterMs: number; global: boolean }
+  | { kind: 'transient' }
+  | { kind: 'permanent' };
+
+export class DeliveryError extends Error {
+  constructor(
+    readonly failure: DeliveryFailure,
+    /** A short reason code for status reports: "dm_closed", "http_503", "user_not_found". */
+    readonly reason: string,
+  ) {
+    super(`${failure.kind}: ${reason}`);
+    this.name = 'DeliveryError';
+  }
+}

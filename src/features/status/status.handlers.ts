@@ -1,0 +1,93 @@
+/** Operators' view of scheduling and delivery: /integrity status and /integrity schedule … (hr/admin). */
+import type { RequestContext } from '../../engine/context.js';
+import { UserError } from '../../engine/errors.js';
+import { ephemeral } from '../../engine/reply.js';
+import type { CommandRoute } from '../../engine/routes.js';
+import type { Role } from '../../engine/roles.js';
+import { recordAudit } from '../people/people.repository.js';
+import { allSchedules, scheduleByName, setPaused } from '../../scheduler/schedules.repository.js';
+import { context, text } from '../../ui/card.js';
+
+const OPERATORS: readonly Role[] = ['hr', 'admin'];
+const RECENT_RUNS = 10;
+const TOP_REASONS = 5;
+
+async function recentRuns(ctx: RequestContext) {
+  const runs = await ctx.db
+    .selectFrom('job_runs')
+    .innerJoin('schedules', 'schedules.id', 'job_runs.schedule_id')
+    .select(['job_runs.id', 'job_runs.slot', 'job_runs.day', 'job_runs.status', 'job_runs.reason', 'job_runs.planned', 'schedules.name'])
+    .orderBy('job_runs.slot', 'desc')
+    .orderBy('job_runs.id', 'desc')
+    .limit(RECENT_RUNS)
+    .execute();
+  const ids = runs.map((r) => r.id);
+  const counts = ids.length
+    ? await ctx.db
+        .selectFrom('deliveries')
+        .select(['job_run_id', 'status', (eb) => eb.fn.countAll<string | number>().as('n')])
+        .where('job_run_id', 'in', ids)
+        .groupBy(['job_run_id', 'status'])
+        .execute()
+    : [];
+  const byRun = new Map<number, Record<string, number>>();
+  for (const c of counts) byRun.set(c.job_run_id, { ...byRun.get(c.job_run_id), [c.status]: Number(c.n) });
+  return runs.map((r) => ({ ...r, counts: byRun.get(r.id) ?? {} }));
+}
+
+const status: CommandRoute = {
+  name: 'status',
+  roles: OPERATORS,
+  helpKey: 'help.status',
+  async handle(ctx) {
+    const { t } = ctx;
+    const runs = await recentRuns(ctx);
+    const lines = runs.map((r) => {
+      const c = r.counts;
+      const state =
+        r.status === 'planned'
+          ? t('status.run.counts', { planned: r.planned, sent: c['sent'] ?? 0, pending: (c['pending'] ?? 0) + (c['sending'] ?? 0), failed: c['failed'] ?? 0, skipped: c['skipped'] ?? 0 })
+          : t(`status.run.${r.status as 'skipped' | 'missed'}`, { reason: r.reason ?? '' });
+      return `- **${r.name}** ${r.day} ${r.slot.slice(11, 16)}Z: ${state}`;
+    });
+    const reasons = await ctx.db
+      .selectFrom('deliveries')
+      .select(['error', (eb) => eb.fn.countAll<string | number>().as('n')])
+      .where('status', '=', 'failed')
+      .groupBy('error')
+      .orderBy('n', 'desc')
+      .limit(TOP_REASONS)
+      .execute();
+    const blocks = [text(lines.length > 0 ? lines.join('\n') : t('status.none'))];
+    if (reasons.length > 0) blocks.push(context(t('status.failures', { reasons: reasons.map((r) => `${r.error ?? '?'} ${Number(r.n)}`).join(', ') })));
+    return ephemeral({ text: t('status.title'), card: { title: t('status.title'), blocks } });
+  },
+};
+
+const schedule: CommandRoute = {
+  name: 'schedule',
+  roles: OPERATORS,
+  helpKey: 'help.schedule',
+  async handle(ctx, args) {
+    const { t } = ctx;
+    const [action, name] = args;
+    if (action === 'list' || action === undefined) {
+      const lines = (await allSchedules(ctx.db)).map((s) => {
+        const state = !s.enabled ? t('schedule.state.disabled') : s.paused ? t('schedule.state.paused') : t('schedule.state.active');
+        return `- **${s.name}** (${s.kind}) \`${s.cron}\` ${s.timezone} · ${state}`;
+      });
+      return ephemeral({ text: t('schedule.title'), card: { title: t('schedule.title'), blocks: [text(lines.length > 0 ? lines.join('\n') : t('schedule.none'))] } });
+    }
+    if ((action !== 'pause' && action !== 'resume') || name === undefined || args.length !== 2) throw new UserError('schedule.error.usage');
+    const found = await scheduleByName(ctx.db, name);
+    if (!found) throw new UserError('schedule.error.unknown', { name });
+    const pausing = action === 'pause';
+    if (found.paused !== pausing) {
+      await setPaused(ctx.db, found.id, pausing, ctx.nowIso);
+      await recordAudit(ctx.db, { actorMemberId: ctx.member.id, actorLabel: ctx.member.name, action: `schedule.${action}`, details: { schedule: name }, nowIso: ctx.nowIso });
+    }
+    return ephemeral({ text: t(pausing ? 'schedule.paused' : 'schedule.resumed', { name }) });
+  },
+};
+
+export const statusRoutes = { commands: [status, schedule], actions: [] };
