@@ -33,7 +33,8 @@ export class TokenBucket {
     this.refill(now);
     const pause = Math.max(0, this.pausedUntil - now);
     const deficit = this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.rate) * 1000;
-    return Math.max(pause, deficit);
+    // Whole milliseconds: timers and clocks do not resolve less, and a sub-millisecond wait would spin.
+    return Math.ceil(Math.max(pause, deficit));
   }
 
   async take(): Promise<void> {

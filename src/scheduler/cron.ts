@@ -40,9 +40,12 @@ export function floorToMinute(instant: Date): Date {
   return new Date(Math.floor(instant.getTime() / MINUTE_MS) * MINUTE_MS);
 }
 
-/** Five fields (minute hour day month weekday) or six with seconds, as node-cron reads them. */
+/**
+ * Five fields: minute hour day-of-month month day-of-week. Slots are whole minutes, so node-cron's
+ * optional sixth (seconds) field is refused rather than accepted and never matched.
+ */
 export function isValidCron(expression: string): boolean {
-  return validate(expression);
+  return expression.trim().split(/\s+/).length === 5 && validate(expression);
 }
 
 /** Minutes after local midnight of `instant` in `timeZone`. */

@@ -30,7 +30,10 @@ export function giftPeriodOn(day: Day, calendar: WorkingDayCalendar): GiftPeriod
   return undefined;
 }
 
-/** The next gift period starting on or after `day` (for holiday letters planned ahead). */
+/**
+ * The gift period of the next 설날 or 추석 on or after `day` (for holiday letters planned ahead); it
+ * may already have begun, since a period opens 24 days before its holiday.
+ */
 export function nextGiftPeriod(day: Day, calendar: WorkingDayCalendar, horizonDays = 400): GiftPeriod | undefined {
   for (let offset = 0; offset <= horizonDays; offset++) {
     const candidate = addDays(day, offset);
