@@ -44,7 +44,7 @@ export const DEFAULT_CATCH_UP_UNTIL = '18:00';
  * messages a minute" per workspace for chat.postMessage; Discord's global limit is 50 requests a second.
  */
 export const DEFAULT_RATE_LIMITS: Readonly<Record<string, number>> = { slack: 10, discord: 40, console: 1000 };
-export const DEFAULT_MAX_DELIVERY_ATTEMPTS = 5;
+export const DEFAULT_MAX_DELIVERY_ATTEMPTS = 10;
 
 export interface ConfigIssue {
   variable: string;

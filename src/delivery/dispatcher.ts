@@ -6,12 +6,11 @@
  */
 import type { Services } from '../engine/context.js';
 import type { Platform } from '../engine/events.js';
-import type { Delivery, JobRun, Member } from '../db/schema.js';
-import { memberById } from '../features/people/people.repository.js';
+import type { Delivery, JobRun, Member, MemberAccount } from '../db/schema.js';
 import { ANY_PLATFORM } from '../scheduler/plan.js';
 import { toSchedule, type Schedule } from '../scheduler/schedules.repository.js';
 import type { Message } from '../ui/card.js';
-import { claimDue, markFinal, markRetry, markSent, releaseClaims } from './outbox.repository.js';
+import { claimDue, hasOutstanding, markFinal, markRetry, markSent, nextDueAt, releaseClaims } from './outbox.repository.js';
 import { DeliveryError, type ChatPort, type Recipient } from './port.js';
 import { realSleep, TokenBucket, type Sleep } from './rateLimiter.js';
 import { backoffMs } from './retry.js';
@@ -26,6 +25,19 @@ export interface Outgoing {
 
 /** Builds the message for one recipient, or null when there is nothing to send (e.g. already answered). */
 export type Composer = (services: Services, outgoing: Outgoing) => Promise<Message | null>;
+
+interface BatchContext {
+  runs: Map<number, { jobRun: JobRun; schedule: Schedule }>;
+  people: Map<number, { member: Member; accounts: MemberAccount[] }>;
+}
+
+interface Prepared {
+  delivery: Delivery;
+  attempts: number;
+  port: ChatPort;
+  recipient: Recipient;
+  message: Message;
+}
 
 export interface DispatcherOptions {
   composers: Readonly<Record<string, Composer>>;
@@ -79,8 +91,15 @@ export class Dispatcher {
       leaseUntilIso: new Date(now.getTime() + (this.options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString(),
       limit: this.options.batchSize ?? DEFAULT_BATCH,
     });
-    const context = new Map<number, { jobRun: JobRun; schedule: Schedule }>();
-    for (const delivery of batch) await this.deliver(delivery, context);
+    const context: BatchContext = { runs: new Map(), people: await this.loadPeople(batch) };
+    // A pipeline of one: the next message is written while the current one is on the wire, but only
+    // one is ever in flight, so a crash can repeat at most that one.
+    let next = batch.length > 0 ? this.prepare(batch[0]!, context) : undefined;
+    for (let i = 0; i < batch.length; i++) {
+      const prepared = await next!;
+      next = i + 1 < batch.length ? this.prepare(batch[i + 1]!, context) : undefined;
+      if (prepared) await this.send(prepared);
+    }
     return batch.length;
   }
 
@@ -96,13 +115,15 @@ export class Dispatcher {
     this.running = true;
     this.loop = (async () => {
       while (this.running) {
+        let idleMs = this.options.idlePollMs ?? DEFAULT_IDLE_POLL_MS;
         try {
           if ((await this.drainOnce()) > 0) continue;
+          idleMs = await this.untilNextDue(idleMs);
         } catch (error) {
           this.services.log.error({ err: error }, 'outbox drain failed');
         }
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.idlePollMs ?? DEFAULT_IDLE_POLL_MS);
+          const timer = setTimeout(resolve, idleMs);
           this.wakeUp = () => {
             clearTimeout(timer);
             resolve();
@@ -110,6 +131,22 @@ export class Dispatcher {
         });
       }
     })();
+  }
+
+  /** How long to sleep: until the next retry comes due, but never longer than the idle poll. */
+  private async untilNextDue(idleMs: number): Promise<number> {
+    const next = await nextDueAt(this.services.db);
+    if (next === undefined) return idleMs;
+    return Math.max(0, Math.min(idleMs, Date.parse(next) - this.services.clock.now().getTime()));
+  }
+
+  /** Sends everything, waiting for retries as they come due; for batch runs (benchmarks, one-shot jobs). */
+  async drainAll(): Promise<void> {
+    for (;;) {
+      await this.drainDue();
+      if (!(await hasOutstanding(this.services.db))) return;
+      await this.sleep(Math.max(1, await this.untilNextDue(this.options.idlePollMs ?? DEFAULT_IDLE_POLL_MS)));
+    }
   }
 
   /** New rows were planned: look now rather than at the next poll. */
@@ -123,21 +160,25 @@ export class Dispatcher {
     await this.loop;
   }
 
-  private async deliver(delivery: Delivery, cache: Map<number, { jobRun: JobRun; schedule: Schedule }>): Promise<void> {
-    const { db, clock, config, log } = this.services;
-    let run = cache.get(delivery.job_run_id);
+  /**
+   * Finds the target and writes the message; rows that cannot or need not be sent are settled here.
+   * Returns what to send, or null when the row is done.
+   */
+  private async prepare(delivery: Delivery, context: BatchContext): Promise<Prepared | null> {
+    const { db, log } = this.services;
+    let run = context.runs.get(delivery.job_run_id);
     if (!run) {
       const jobRun = await db.selectFrom('job_runs').selectAll().where('id', '=', delivery.job_run_id).executeTakeFirstOrThrow();
       const schedule = await db.selectFrom('schedules').selectAll().where('id', '=', jobRun.schedule_id).executeTakeFirstOrThrow();
       run = { jobRun, schedule: toSchedule(schedule) };
-      cache.set(delivery.job_run_id, run);
+      context.runs.set(delivery.job_run_id, run);
     }
 
     const attempts = delivery.attempts + 1;
-    const target = await this.target(delivery);
+    const target = this.target(delivery, context.people);
     if ('failure' in target) {
       await markFinal(db, delivery.id, { status: 'failed', attempts, error: target.failure });
-      return;
+      return null;
     }
     const { port, recipient, member } = target;
     let message: Message | null;
@@ -148,13 +189,18 @@ export class Dispatcher {
     } catch (error) {
       log.error({ err: error, deliveryId: delivery.id }, 'composing a delivery failed');
       await this.retryOrFail(delivery.id, attempts, 'compose_error');
-      return;
+      return null;
     }
     if (message === null) {
       await markFinal(db, delivery.id, { status: 'skipped', attempts: delivery.attempts, error: 'not_needed', platform: port.platform });
-      return;
+      return null;
     }
+    return { delivery, attempts, port, recipient, message };
+  }
 
+  /** Sends one prepared message and records the outcome: sent, retry later, or failed. */
+  private async send({ delivery, attempts, port, recipient, message }: Prepared): Promise<void> {
+    const { db, clock, config, log } = this.services;
     const bucket = this.buckets.get(port.platform)!;
     await bucket.take();
     try {
@@ -185,17 +231,28 @@ export class Dispatcher {
     else await markRetry(db, id, { attempts, nextAttemptIso: new Date(clock.now().getTime() + backoffMs(attempts, this.options.random)).toISOString(), error: reason });
   }
 
+  /** The members a batch addresses and their chat accounts, in two queries rather than two per row. */
+  private async loadPeople(batch: readonly Delivery[]): Promise<Map<number, { member: Member; accounts: MemberAccount[] }>> {
+    const ids = [...new Set(batch.map((d) => d.member_id).filter((id): id is number => id !== null))];
+    const people = new Map<number, { member: Member; accounts: MemberAccount[] }>();
+    if (ids.length === 0) return people;
+    const { db } = this.services;
+    for (const member of await db.selectFrom('members').selectAll().where('id', 'in', ids).execute()) people.set(member.id, { member, accounts: [] });
+    for (const account of await db.selectFrom('member_accounts').selectAll().where('member_id', 'in', ids).orderBy('id').execute()) people.get(account.member_id)?.accounts.push(account);
+    return people;
+  }
+
   /** Which port and address a row goes to: a member's linked account on a running platform, or a channel. */
-  private async target(delivery: Delivery): Promise<{ port: ChatPort; recipient: Recipient; member: Member | null } | { failure: string }> {
+  private target(delivery: Delivery, people: Map<number, { member: Member; accounts: MemberAccount[] }>): { port: ChatPort; recipient: Recipient; member: Member | null } | { failure: string } {
     const [kind, first, second] = delivery.recipient.split(':');
     if (kind === 'channel') {
       const port = first === ANY_PLATFORM ? this.ports.values().next().value : this.ports.get(first as Platform);
       return port && second ? { port, recipient: { kind: 'channel', channelId: second }, member: null } : { failure: 'platform_not_running' };
     }
-    const member = delivery.member_id !== null ? await memberById(this.services.db, delivery.member_id) : undefined;
-    if (!member) return { failure: 'member_missing' };
+    const person = delivery.member_id !== null ? people.get(delivery.member_id) : undefined;
+    if (!person) return { failure: 'member_missing' };
+    const { member, accounts } = person;
     if (member.left_on !== null) return { failure: 'member_left' };
-    const accounts = await this.services.db.selectFrom('member_accounts').selectAll().where('member_id', '=', member.id).orderBy('id').execute();
     for (const account of accounts) {
       const port = this.ports.get(account.platform as Platform);
       if (port?.capabilities.directMessages) {

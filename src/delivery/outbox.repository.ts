@@ -113,3 +113,9 @@ export async function hasOutstanding(db: DbOrTrx): Promise<boolean> {
   const row = await db.selectFrom('deliveries').select('id').where('status', 'in', ['pending', 'sending']).limit(1).executeTakeFirst();
   return row !== undefined;
 }
+
+/** When the next pending row comes due, if any: the dispatcher sleeps until then rather than polling. */
+export async function nextDueAt(db: DbOrTrx): Promise<string | undefined> {
+  const row = await db.selectFrom('deliveries').select((eb) => eb.fn.min('next_attempt_at').as('at')).where('status', '=', 'pending').executeTakeFirst();
+  return row?.at ?? undefined;
+}

@@ -60,6 +60,7 @@ export interface SyncSummary {
  * deleted, so its history stays countable.
  */
 export async function syncQuestions(db: Kysely<Database>, items: readonly QuizItem[], nowIso: string): Promise<SyncSummary> {
+  questionCache.delete(db);
   return db.transaction().execute(async (trx) => {
     const rows = await trx.selectFrom('questions').selectAll().orderBy('version', 'desc').execute();
     const latest = new Map<string, QuestionRow>();
@@ -118,12 +119,31 @@ async function retire(db: DbOrTrx, pack: string, slug: string): Promise<void> {
   await db.updateTable('questions').set({ active: 0 }).where('pack', '=', pack).where('slug', '=', slug).execute();
 }
 
-export async function activeQuestions(db: DbOrTrx): Promise<Question[]> {
+/**
+ * Active questions change only when content is synced (at start), yet a 09:00 fan-out asks for them
+ * once per member: they are kept for a short while per database handle.
+ */
+const QUESTION_CACHE_MS = 60_000;
+const questionCache = new WeakMap<object, { loadedAt: number; questions: Question[]; byId: Map<number, Question> }>();
+
+async function cachedActive(db: DbOrTrx) {
+  const cached = questionCache.get(db);
+  if (cached && performance.now() - cached.loadedAt < QUESTION_CACHE_MS) return cached;
   const rows = await db.selectFrom('questions').selectAll().where('active', '=', 1).orderBy('id').execute();
-  return rows.map(toQuestion);
+  const questions = rows.map(toQuestion);
+  const entry = { loadedAt: performance.now(), questions, byId: new Map(questions.map((q) => [q.id, q])) };
+  questionCache.set(db, entry);
+  return entry;
+}
+
+export async function activeQuestions(db: DbOrTrx): Promise<Question[]> {
+  return (await cachedActive(db)).questions;
 }
 
 export async function questionById(db: DbOrTrx, id: number): Promise<Question | undefined> {
+  const cached = (await cachedActive(db)).byId.get(id);
+  if (cached) return cached;
+  // A retired version (an answer card from before a content update) is still readable.
   const row = await db.selectFrom('questions').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toQuestion(row) : undefined;
 }

@@ -6,7 +6,7 @@ import type { Planner } from '../../scheduler/scheduler.js';
 import { effectiveLocale } from '../people/people.js';
 import { channelInvitation, questionCard } from './quiz.cards.js';
 import { names, todaysQuestion } from './quiz.handlers.js';
-import { answerFor } from './quiz.repository.js';
+import { quizDayState } from './quiz.repository.js';
 
 export const planQuiz: Planner = async (_services, trx, schedule, slot) => ({
   payload: { quizDay: slot.day },
@@ -16,8 +16,9 @@ export const planQuiz: Planner = async (_services, trx, schedule, slot) => ({
 export const composeQuiz: Composer = async (services, { member, jobRun }) => {
   if (!member) return channelInvitation(translator(services.config.locale));
   // Someone who already took today's quiz (from a channel button or a command) needs no reminder.
-  if (await answerFor(services.db, member.id, jobRun.day)) return null;
+  const state = await quizDayState(services.db, member.id, jobRun.day);
+  if (state.answered) return null;
   const locale = effectiveLocale(member, services.config.locale);
-  const question = await todaysQuestion(services, member.id, jobRun.day, services.clock.now().toISOString());
+  const question = await todaysQuestion(services, member.id, jobRun.day, services.clock.now().toISOString(), state);
   return questionCard(question, jobRun.day, locale, translator(locale), names(services));
 };

@@ -11,8 +11,8 @@ import { answerFor, answerHistory, assignmentFor, assignQuestion, recordAnswer }
 export const names = (ctx: Services): CardNames => ({ topics: ctx.content.topics, laws: ctx.content.laws });
 
 /** The member's question for a quiz day: the one already assigned, or a newly selected one. */
-export async function todaysQuestion(ctx: Services, memberId: number, day: Day, nowIso: string): Promise<Question> {
-  const assigned = await assignmentFor(ctx.db, memberId, day);
+export async function todaysQuestion(ctx: Services, memberId: number, day: Day, nowIso: string, known?: { questionId: number | undefined }): Promise<Question> {
+  const assigned = known ? known.questionId : await assignmentFor(ctx.db, memberId, day);
   if (assigned !== undefined) {
     const question = await questionById(ctx.db, assigned);
     if (question) return question;

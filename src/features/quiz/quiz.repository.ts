@@ -17,12 +17,25 @@ export async function assignmentFor(db: DbOrTrx, memberId: number, quizDay: Day)
 
 /** Records today's question for a member; if another request got there first, theirs stands. */
 export async function assignQuestion(db: DbOrTrx, memberId: number, quizDay: Day, questionId: number, nowIso: string): Promise<number> {
-  await db
+  const inserted = await db
     .insertInto('quiz_assignments')
     .values({ member_id: memberId, quiz_day: quizDay, question_id: questionId, assigned_at: nowIso })
     .onConflict((oc) => oc.columns(['member_id', 'quiz_day']).doNothing())
-    .execute();
-  return (await assignmentFor(db, memberId, quizDay))!;
+    .returning('question_id')
+    .executeTakeFirst();
+  return inserted?.question_id ?? (await assignmentFor(db, memberId, quizDay))!;
+}
+
+/** A member's quiz day in one look: the question assigned, if any, and whether it was answered. */
+export async function quizDayState(db: DbOrTrx, memberId: number, quizDay: Day): Promise<{ questionId: number | undefined; answered: boolean }> {
+  const row = await db
+    .selectFrom('quiz_assignments')
+    .leftJoin('quiz_answers', (join) => join.onRef('quiz_answers.member_id', '=', 'quiz_assignments.member_id').onRef('quiz_answers.quiz_day', '=', 'quiz_assignments.quiz_day'))
+    .select(['quiz_assignments.question_id', 'quiz_answers.id as answer_id'])
+    .where('quiz_assignments.member_id', '=', memberId)
+    .where('quiz_assignments.quiz_day', '=', quizDay)
+    .executeTakeFirst();
+  return { questionId: row?.question_id, answered: row?.answer_id != null };
 }
 
 export interface NewAnswer {
