@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isLocale, type Locale } from './i18n/locales.js';
+import { isTimeZone } from './time.js';
 
 export type DatabaseConfig =
   | { dialect: 'sqlite'; path: string } // ':memory:' for an in-memory database
@@ -155,14 +156,6 @@ export function parseDatabaseUrl(url: string, issues: ConfigIssue[] = []): Datab
   return { dialect: 'sqlite', path: ':memory:' };
 }
 
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function splitList(raw: string | undefined): string[] {
   if (raw === undefined) return [];

@@ -48,3 +48,13 @@ export function daysBetween(from: Day, to: Day): number {
 export function weekday(day: Day): number {
   return new Date(`${day}T00:00:00Z`).getUTCDay();
 }
+
+/** Whether the runtime knows an IANA time zone name. */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}

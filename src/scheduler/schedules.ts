@@ -7,6 +7,7 @@ import { parseDocument } from 'yaml';
 import { isRole, ROLES, type Role } from '../engine/roles.js';
 import { t, type Locale, type MessageKey, type Params } from '../i18n/index.js';
 import type { ScheduleKind } from '../db/schema.js';
+import { isTimeZone } from '../time.js';
 import { isValidCron } from './cron.js';
 
 export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['quiz', 'nudge', 'pledge_reminder', 'announcement', 'digest'];
@@ -59,14 +60,6 @@ export function parseDelivery(raw: unknown): DeliveryTarget | undefined {
   return match ? { kind: 'channel', platform: match[1] ?? null, channelId: match[2]! } : undefined;
 }
 
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function parseAudience(raw: unknown, name: string, problems: ScheduleProblem[]): Audience | undefined {
   if (raw === undefined || raw === 'all') return { all: true };

@@ -182,13 +182,20 @@ function readTopic(raw: Raw, sink: ProblemSink): string | undefined {
   return topic;
 }
 
-export function readQuizItem(raw: unknown, index: number, pack: string, file: string, sink: ProblemSink): QuizItem | undefined {
-  if (!isObject(raw)) {
+/** Every item starts alike: it must be a mapping, and its problems are reported under its slug (or position). */
+function beginItem(input: unknown, index: number, sink: ProblemSink): { raw: Raw; slug: string | undefined; item: ProblemSink } | undefined {
+  if (!isObject(input)) {
     sink.forItem(`#${index + 1}`).error(undefined, 'content.error.not_an_item');
     return undefined;
   }
-  const slug = readSlug(raw, index, sink);
-  const item = sink.forItem(slug ?? `#${index + 1}`);
+  const slug = readSlug(input, index, sink);
+  return { raw: input, slug, item: sink.forItem(slug ?? `#${index + 1}`) };
+}
+
+export function readQuizItem(input: unknown, index: number, pack: string, file: string, sink: ProblemSink): QuizItem | undefined {
+  const start = beginItem(input, index, sink);
+  if (!start) return undefined;
+  const { raw, slug, item } = start;
   const topic = readTopic(raw, item);
   const type = raw['type'];
   if (type !== 'choice' && type !== 'ox') item.error('type', 'content.error.bad_type');
@@ -241,13 +248,10 @@ export function readQuizItem(raw: unknown, index: number, pack: string, file: st
   return { pack, file, slug, topic, type, difficulty, question, choices, answer, explanation, basis };
 }
 
-export function readNudgeItem(raw: unknown, index: number, pack: string, file: string, sink: ProblemSink): NudgeItem | undefined {
-  if (!isObject(raw)) {
-    sink.forItem(`#${index + 1}`).error(undefined, 'content.error.not_an_item');
-    return undefined;
-  }
-  const slug = readSlug(raw, index, sink);
-  const item = sink.forItem(slug ?? `#${index + 1}`);
+export function readNudgeItem(input: unknown, index: number, pack: string, file: string, sink: ProblemSink): NudgeItem | undefined {
+  const start = beginItem(input, index, sink);
+  if (!start) return undefined;
+  const { raw, slug, item } = start;
   const topic = readTopic(raw, item);
   const text = readLocalized(raw, 'text', NUDGE_TEXT_MAX, item);
   const basis = readBasis(raw, item, true);
@@ -263,13 +267,10 @@ export function readNudgeItem(raw: unknown, index: number, pack: string, file: s
   return { pack, file, slug, topic, seasons, text, basis };
 }
 
-export function readPledgeItem(raw: unknown, index: number, pack: string, file: string, sink: ProblemSink): PledgeItem | undefined {
-  if (!isObject(raw)) {
-    sink.forItem(`#${index + 1}`).error(undefined, 'content.error.not_an_item');
-    return undefined;
-  }
-  const slug = readSlug(raw, index, sink);
-  const item = sink.forItem(slug ?? `#${index + 1}`);
+export function readPledgeItem(input: unknown, index: number, pack: string, file: string, sink: ProblemSink): PledgeItem | undefined {
+  const start = beginItem(input, index, sink);
+  if (!start) return undefined;
+  const { raw, slug, item } = start;
   const audience = raw['audience'];
   if (!(PLEDGE_AUDIENCES as readonly unknown[]).includes(audience)) {
     item.error('audience', 'content.error.bad_audience', { allowed: PLEDGE_AUDIENCES.join(', ') });
