@@ -6,6 +6,7 @@ import type { Services } from './engine/context.js';
 import { Engine } from './engine/engine.js';
 import { ephemeral } from './engine/reply.js';
 import { EVERYONE, type CommandRoute, type Routes } from './engine/routes.js';
+import { homeEvents } from './features/home/home.handlers.js';
 import { peopleRoutes } from './features/people/people.handlers.js';
 import { composeNudge, planNudge } from './features/nudges/nudges.delivery.js';
 import { composeQuiz, planQuiz } from './features/quiz/quiz.delivery.js';
@@ -31,6 +32,7 @@ export function createEngine(services: Services): Engine {
   const routes: Routes = {
     commands: [...quizRoutes.commands, ...peopleRoutes.commands, ...statusRoutes.commands, help],
     actions: [...quizRoutes.actions, ...peopleRoutes.actions, ...statusRoutes.actions],
+    events: homeEvents,
   };
   const engine = new Engine(services, routes);
   return engine;

@@ -15,6 +15,32 @@ export type DatabaseConfig =
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+export interface SlackConfig {
+  /** Bot token (xoxb-…). Secret. */
+  readonly botToken: string;
+  /** App-level token (xapp-…) for Socket Mode; when absent, the HTTP receiver is used. Secret. */
+  readonly appToken: string | undefined;
+  /** Verifies HTTP requests from Slack; required without Socket Mode. Secret. */
+  readonly signingSecret: string | undefined;
+  readonly port: number;
+  /** Web API base, e.g. for GovSlack or tests; ends with a slash. */
+  readonly apiUrl: string | undefined;
+  /** Slack user group id → Probity role. */
+  readonly userGroupRoles: Readonly<Record<string, string>>;
+}
+
+export interface DiscordConfig {
+  /** Bot token. Secret. */
+  readonly token: string;
+  readonly applicationId: string;
+  readonly guildIds: readonly string[];
+  readonly quizChannelId: string | undefined;
+  /** REST base for tests, e.g. http://127.0.0.1:PORT/api. */
+  readonly apiUrl: string | undefined;
+  /** Discord role id → Probity role ("role:hr") or department path ("department:행정국/감사과"). */
+  readonly roleMap: Readonly<Record<string, string>>;
+}
+
 export interface Config {
   readonly database: DatabaseConfig;
   readonly timezone: string;
@@ -33,6 +59,10 @@ export interface Config {
   readonly maxDeliveryAttempts: number;
   /** Names this process in outbox claims; distinct per instance on one host. */
   readonly instanceId: string;
+  /** Present when Slack is configured. */
+  readonly slack: SlackConfig | undefined;
+  /** Present when Discord is configured. */
+  readonly discord: DiscordConfig | undefined;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/probity.sqlite';
@@ -124,6 +154,9 @@ export function loadConfig(env: Env | undefined = process.env): Config {
     issues.push({ variable: 'PROBITY_DELIVERY_MAX_ATTEMPTS', ko: '1부터 50 사이의 정수여야 합니다', en: 'must be a whole number from 1 to 50' });
   }
 
+  const slack = parseSlack(value, issues);
+  const discord = parseDiscord(value, issues);
+
   if (issues.length > 0) throw new ConfigError(issues);
   return Object.freeze({
     database: Object.freeze(database),
@@ -138,6 +171,8 @@ export function loadConfig(env: Env | undefined = process.env): Config {
     rateLimits: Object.freeze(rateLimits),
     maxDeliveryAttempts,
     instanceId: value('PROBITY_INSTANCE_ID') ?? hostname(),
+    slack: slack ? Object.freeze(slack) : undefined,
+    discord: discord ? Object.freeze(discord) : undefined,
   });
 }
 
@@ -226,4 +261,92 @@ function parseRates(raw: string | undefined, issues: ConfigIssue[]): Record<stri
     rates[match[1]!] = Number(match[2]);
   }
   return rates;
+}
+
+type Read = (name: string) => string | undefined;
+
+const missing = (variable: string, because: { ko: string; en: string }): ConfigIssue => ({
+  variable,
+  ko: `값이 필요합니다 (${because.ko})`,
+  en: `is required (${because.en})`,
+});
+
+function parseUrl(variable: string, raw: string | undefined, issues: ConfigIssue[]): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return raw;
+  } catch {
+    // reported below
+  }
+  issues.push({ variable, ko: `http(s) 주소가 아닙니다: "${raw}"`, en: `not an http(s) URL: "${raw}"` });
+  return undefined;
+}
+
+function parseMapping(variable: string, raw: string | undefined, allowed: (value: string) => boolean, issues: ConfigIssue[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const entry of splitList(raw)) {
+    const [key, ...rest] = entry.split('=');
+    const target = rest.join('=').trim();
+    if (!key?.trim() || !allowed(target)) {
+      issues.push({ variable, ko: `"${entry}" 은(는) 아이디=값 형식이 아닙니다`, en: `"${entry}" is not id=value` });
+      continue;
+    }
+    map[key.trim()] = target;
+  }
+  return map;
+}
+
+const PROBITY_ROLES = ['employee', 'manager', 'hr', 'admin'];
+
+/** Slack runs when SLACK_BOT_TOKEN is set; Socket Mode when SLACK_APP_TOKEN is set too, HTTP otherwise. */
+function parseSlack(value: Read, issues: ConfigIssue[]): SlackConfig | undefined {
+  const botToken = value('SLACK_BOT_TOKEN');
+  const appToken = value('SLACK_APP_TOKEN');
+  const signingSecret = value('SLACK_SIGNING_SECRET');
+  if (botToken === undefined) {
+    if (appToken !== undefined || signingSecret !== undefined) issues.push(missing('SLACK_BOT_TOKEN', { ko: 'Slack 설정이 일부만 있습니다', en: 'Slack is partly configured' }));
+    return undefined;
+  }
+  if (appToken === undefined && signingSecret === undefined) {
+    issues.push(missing('SLACK_SIGNING_SECRET', { ko: 'SLACK_APP_TOKEN 이 없으면 HTTP 모드로 동작합니다', en: 'without SLACK_APP_TOKEN Slack runs in HTTP mode' }));
+  }
+  const portRaw = value('SLACK_PORT') ?? '3000';
+  const port = Number(portRaw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) issues.push({ variable: 'SLACK_PORT', ko: `포트 번호가 아닙니다: "${portRaw}"`, en: `not a port number: "${portRaw}"` });
+  const apiUrl = parseUrl('SLACK_API_URL', value('SLACK_API_URL'), issues);
+  return {
+    botToken,
+    appToken,
+    signingSecret,
+    port,
+    apiUrl: apiUrl === undefined ? undefined : apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
+    userGroupRoles: parseMapping('SLACK_USER_GROUP_ROLES', value('SLACK_USER_GROUP_ROLES'), (v) => PROBITY_ROLES.includes(v), issues),
+  };
+}
+
+/** Discord runs when DISCORD_TOKEN is set; then its application and guild ids are required. */
+function parseDiscord(value: Read, issues: ConfigIssue[]): DiscordConfig | undefined {
+  const token = value('DISCORD_TOKEN');
+  const applicationId = value('DISCORD_APPLICATION_ID');
+  const guildIds = splitList(value('DISCORD_GUILD_ID'));
+  if (token === undefined) {
+    if (applicationId !== undefined || guildIds.length > 0) issues.push(missing('DISCORD_TOKEN', { ko: 'Discord 설정이 일부만 있습니다', en: 'Discord is partly configured' }));
+    return undefined;
+  }
+  const snowflake = /^\d{15,21}$/;
+  if (applicationId === undefined) issues.push(missing('DISCORD_APPLICATION_ID', { ko: 'DISCORD_TOKEN 이 있으면 필요합니다', en: 'needed with DISCORD_TOKEN' }));
+  else if (!snowflake.test(applicationId)) issues.push({ variable: 'DISCORD_APPLICATION_ID', ko: 'Discord ID(숫자)가 아닙니다', en: 'not a Discord id (digits)' });
+  if (guildIds.length === 0) issues.push(missing('DISCORD_GUILD_ID', { ko: 'DISCORD_TOKEN 이 있으면 필요합니다', en: 'needed with DISCORD_TOKEN' }));
+  for (const id of guildIds) if (!snowflake.test(id)) issues.push({ variable: 'DISCORD_GUILD_ID', ko: `Discord ID(숫자)가 아닙니다: "${id}"`, en: `not a Discord id: "${id}"` });
+  const quizChannelId = value('DISCORD_QUIZ_CHANNEL_ID');
+  if (quizChannelId !== undefined && !snowflake.test(quizChannelId)) issues.push({ variable: 'DISCORD_QUIZ_CHANNEL_ID', ko: 'Discord ID(숫자)가 아닙니다', en: 'not a Discord id (digits)' });
+  return {
+    token,
+    applicationId: applicationId ?? '',
+    guildIds,
+    quizChannelId,
+    apiUrl: parseUrl('DISCORD_API_URL', value('DISCORD_API_URL'), issues),
+    roleMap: parseMapping('DISCORD_ROLE_MAP', value('DISCORD_ROLE_MAP'), (v) => /^role:(employee|manager|hr|admin)$/.test(v) || /^department:.+/.test(v), issues),
+  };
 }

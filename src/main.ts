@@ -1,55 +1,83 @@
 /**
- * Composition root: config → logger → database, migrations, content → engine → adapters.
- * The only file in src/ that may import adapters/.
+ * Composition root: config → logger → database, migrations, content, schedules → engine → adapters →
+ * scheduler and outbox dispatcher. The only file in src/ that may import adapters/.
+ * Slack and Discord run when their variables are set; otherwise the console does.
  */
 import { ConsoleAdapter } from '../adapters/console/console.js';
+import { createSlackAdapter } from '../adapters/slack/app.js';
 import { composers, createEngine, planners } from './app.js';
 import { openServices } from './bootstrap.js';
 import { ConfigError, loadConfig, loadEnvFile } from './config.js';
 import { Dispatcher } from './delivery/dispatcher.js';
+import type { ChatPort } from './delivery/port.js';
 import { ContentError } from './features/content/loader.js';
+import { createLogger } from './log.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { ScheduleError } from './scheduler/schedules.js';
-import { createLogger } from './log.js';
 
 function argValue(argv: readonly string[], flag: string): string | undefined {
   const i = argv.indexOf(flag);
   return i >= 0 ? argv[i + 1] : undefined;
 }
 
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   loadEnvFile();
   const config = loadConfig();
+  const chat = config.slack !== undefined || config.discord !== undefined;
   // Console mode keeps stderr quiet unless asked: stdout is the conversation.
-  const log = createLogger(config.logLevel ?? 'warn');
+  const log = createLogger(config.logLevel ?? (chat ? 'info' : 'warn'));
   const services = await openServices(config, { log });
+  const stops: (() => Promise<void>)[] = [async () => services.close()];
   try {
     const engine = createEngine(services);
-    const as = argValue(argv, '--as');
-    const console = new ConsoleAdapter(engine, {
-      input: process.stdin,
-      output: process.stdout,
-      locale: config.locale,
-      interactive: process.stdin.isTTY === true,
-      ...(as !== undefined ? { as } : {}),
-    });
-    const dispatcher = new Dispatcher(services, [console], { composers });
+    const ports: ChatPort[] = [];
+    let console: ConsoleAdapter | undefined;
+
+    if (config.slack) {
+      const slack = createSlackAdapter(engine, services, config.slack);
+      await slack.start();
+      stops.unshift(slack.stop);
+      ports.push(slack.port);
+      const synced = await slack.syncDirectory();
+      log.info({ ...synced, unassigned: synced.unassigned }, 'slack directory synced');
+    }
+    if (!chat) {
+      const as = argValue(argv, '--as');
+      console = new ConsoleAdapter(engine, {
+        input: process.stdin,
+        output: process.stdout,
+        locale: config.locale,
+        interactive: process.stdin.isTTY === true,
+        ...(as !== undefined ? { as } : {}),
+      });
+      await console.enrol();
+      ports.push(console);
+    }
+
+    const dispatcher = new Dispatcher(services, ports, { composers });
     const scheduler = new Scheduler(services, planners, () => dispatcher.wake());
-    await console.enrol();
     // Catch up first, so that what was due while Probity was down is delivered before anything else.
     await scheduler.runDue();
     await dispatcher.drainDue();
     scheduler.start();
     dispatcher.start();
-    try {
-      await console.run();
-    } finally {
+    stops.unshift(async () => {
       await scheduler.stop();
       await dispatcher.stop();
-    }
+    });
+
+    if (console) await console.run();
+    else await untilSignal();
     return 0;
   } finally {
-    await services.close();
+    for (const stop of stops) await stop();
   }
 }
 

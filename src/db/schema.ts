@@ -43,6 +43,8 @@ export interface MemberAccountTable {
   platform_user_id: string;
   display_name: string | null;
   linked_at: string;
+  /** The direct-message channel the platform opened for this account, once known. */
+  dm_channel_id: Generated<string | null>;
 }
 
 export interface QuestionTable {

@@ -15,6 +15,12 @@ export interface SentRef {
   messageId: string;
 }
 
+/** Remembers the DM channel opened for each account, so a platform's slow "open DM" call is made once. */
+export interface DmChannelStore {
+  get(workspace: string, userId: string): Promise<string | undefined>;
+  set(workspace: string, userId: string, channelId: string): Promise<void>;
+}
+
 export interface ChatPort {
   readonly platform: Platform;
   readonly capabilities: { ephemeral: boolean; updates: boolean; directMessages: boolean };

@@ -18,6 +18,7 @@ import type { ActionRoute, CommandRoute, Routes } from './routes.js';
 export class Engine {
   private readonly commands: Map<string, CommandRoute>;
   private readonly actions: Map<string, ActionRoute>;
+  private readonly events: NonNullable<Routes['events']>;
 
   constructor(
     readonly services: Services,
@@ -25,6 +26,7 @@ export class Engine {
   ) {
     this.commands = new Map(routes.commands.map((r) => [r.name, r]));
     this.actions = new Map(routes.actions.map((r) => [r.name, r]));
+    this.events = routes.events ?? {};
   }
 
   /** The commands a set of roles may use, in registration order (for help). */
@@ -81,9 +83,12 @@ export class Engine {
         return route.handle(ctx, decoded.args);
       }
       case 'app_home_opened':
-      case 'member_joined':
+      case 'member_joined': {
+        const handler = this.events[event.type];
+        return handler ? handler(ctx) : none();
+      }
       case 'submit':
-        // Handled by later features (App Home, welcome pledge, forms); nothing to do yet.
+        // Forms arrive with leadership messages; nothing submits one yet.
         return none();
     }
   }

@@ -23,7 +23,11 @@ export interface ActionRoute {
   handle(ctx: RequestContext, args: string[]): Promise<Reply>;
 }
 
+export type EventHandler = (ctx: RequestContext) => Promise<Reply>;
+
 export interface Routes {
   commands: CommandRoute[];
   actions: ActionRoute[];
+  /** Platform events that are not commands or actions (everyone may trigger them). */
+  events?: Partial<Record<'app_home_opened' | 'member_joined', EventHandler>>;
 }

@@ -172,4 +172,6 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'nudge.title': 'Integrity tip',
   'nudge.footer': 'Questions? Ask the Clean Portal (clean.go.kr) or call 1398.',
   'console.delivery': '📨 Message for {name}',
+  'home.title': "{name}'s integrity home",
+  'home.operators': 'Operator commands',
 };

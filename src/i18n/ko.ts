@@ -181,4 +181,6 @@ export const ko = {
   'nudge.title': '청렴 한마디',
   'nudge.footer': '궁금하면 청렴포털(clean.go.kr) 또는 ☎1398 에서 상담할 수 있습니다.',
   'console.delivery': '📨 {name} 님에게 도착한 메시지',
+  'home.title': '{name} 님의 청렴 홈',
+  'home.operators': '운영자 명령',
 } as const;

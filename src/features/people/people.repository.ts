@@ -106,3 +106,28 @@ export async function recordAudit(
     })
     .execute();
 }
+
+/** A DmChannelStore over member_accounts for one platform. */
+export function dmChannelStore(db: DbOrTrx, platform: string) {
+  return {
+    async get(workspace: string, userId: string): Promise<string | undefined> {
+      const row = await db
+        .selectFrom('member_accounts')
+        .select('dm_channel_id')
+        .where('platform', '=', platform)
+        .where('workspace', '=', workspace)
+        .where('platform_user_id', '=', userId)
+        .executeTakeFirst();
+      return row?.dm_channel_id ?? undefined;
+    },
+    async set(workspace: string, userId: string, channelId: string): Promise<void> {
+      await db
+        .updateTable('member_accounts')
+        .set({ dm_channel_id: channelId })
+        .where('platform', '=', platform)
+        .where('workspace', '=', workspace)
+        .where('platform_user_id', '=', userId)
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * The Slack adapter: a Bolt app in Socket Mode (SLACK_APP_TOKEN) or on the HTTP receiver
+ * (SLACK_SIGNING_SECRET, POST /slack/events). Every request is acknowledged first — Slack allows three
+ * seconds — and then dispatched to the core; the reply goes back through response_url, chat.postMessage
+ * or views.publish. Bolt's WebClient retries are off: the outbox and Slack's own idempotent design
+ * (answers are unique per member and day in the database) handle repeats.
+ */
+import bolt from '@slack/bolt';
+import type { App as BoltApp, Logger as BoltLogger, RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { SlackConfig } from '../../src/config.js';
+import type { Services } from '../../src/engine/context.js';
+import type { Engine } from '../../src/engine/engine.js';
+import type { InboundEvent } from '../../src/engine/events.js';
+import type { Reply } from '../../src/engine/reply.js';
+import { syncDirectory, type DirectorySummary } from '../../src/features/people/directory.js';
+import { dmChannelStore } from '../../src/features/people/people.repository.js';
+import type { Logger } from '../../src/log.js';
+import {
+  appHomeOpenedEvent,
+  blockActionEvent,
+  directoryUser,
+  memberJoinedEvent,
+  slashCommandEvent,
+  viewSubmissionEvent,
+  type BlockActionsPayload,
+  type SlackUser,
+  type SlashCommandPayload,
+  type ViewSubmissionPayload,
+} from './inbound.js';
+import { createWebClient, SlackChatPort } from './outbound.js';
+import { renderMessage } from './render.js';
+
+const { App, LogLevel } = bolt;
+export const SLASH_COMMAND = '/integrity';
+const USERS_PAGE = 200;
+
+/** Bolt logs through Probity's logger, at warn unless asked, and never with tokens. */
+function boltLogger(log: Logger): BoltLogger {
+  const child = log.child({ adapter: 'slack' });
+  let level = LogLevel.WARN;
+  return {
+    debug: (...msg) => child.debug(msg.map(String).join(' ')),
+    info: (...msg) => child.info(msg.map(String).join(' ')),
+    warn: (...msg) => child.warn(msg.map(String).join(' ')),
+    error: (...msg) => child.error(msg.map(String).join(' ')),
+    setLevel: (l) => void (level = l),
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+export interface SlackAdapter {
+  app: BoltApp;
+  port: SlackChatPort;
+  client: WebClient;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  syncDirectory(): Promise<DirectorySummary>;
+}
+
+export function createSlackAdapter(engine: Engine, services: Services, config: SlackConfig): SlackAdapter {
+  const { log } = services;
+  const clientOptions = { ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}), retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
+  const app = config.appToken
+    ? new App({ token: config.botToken, appToken: config.appToken, socketMode: true, clientOptions, logger: boltLogger(log) })
+    : new App({ token: config.botToken, signingSecret: config.signingSecret!, clientOptions, logger: boltLogger(log), endpoints: '/slack/events' });
+  const client = createWebClient(config.botToken, config.apiUrl);
+  const port = new SlackChatPort(client, dmChannelStore(services.db, 'slack'));
+
+  const dispatch = async (event: InboundEvent): Promise<Reply> => engine.dispatch(event);
+
+  /** A reply to the person who asked, by the best way Slack offers from where they asked. */
+  async function deliver(reply: Reply, via: { respond?: RespondFn; userId: string; teamId: string; fromEphemeral?: boolean }): Promise<void> {
+    if (reply.kind === 'none') return;
+    const rendered = renderMessage(reply.message);
+    if (!via.respond) {
+      // From the App Home tab there is no response_url: answer in the member's DM.
+      const channel = await port.dmChannel(via.teamId, via.userId);
+      await client.chat.postMessage({ channel, ...rendered });
+      return;
+    }
+    if (reply.kind === 'replace' || (reply.kind === 'ephemeral' && via.fromEphemeral)) await via.respond({ ...rendered, replace_original: true });
+    else await via.respond({ ...rendered, response_type: reply.kind === 'post' ? 'in_channel' : 'ephemeral', replace_original: false });
+  }
+
+  app.command(SLASH_COMMAND, async ({ ack, command, respond }) => {
+    await ack();
+    const payload = command as unknown as SlashCommandPayload;
+    await deliver(await dispatch(slashCommandEvent(payload)), { respond, userId: payload.user_id, teamId: payload.team_id });
+  });
+
+  app.action(/.*/, async ({ ack, body, respond }) => {
+    await ack();
+    if (body.type !== 'block_actions') return;
+    const payload = body as unknown as BlockActionsPayload;
+    const event = blockActionEvent(payload);
+    if (!event) return;
+    const fromHome = payload.container?.type === 'view';
+    await deliver(await dispatch(event), {
+      ...(fromHome ? {} : { respond }),
+      userId: payload.user.id,
+      teamId: event.actor.workspace,
+      fromEphemeral: payload.container?.is_ephemeral === true,
+    });
+  });
+
+  app.view(/.*/, async ({ ack, body }) => {
+    await ack();
+    const payload = body as unknown as ViewSubmissionPayload;
+    const event = viewSubmissionEvent(payload);
+    await deliver(await dispatch(event), { userId: payload.user.id, teamId: event.actor.workspace });
+  });
+
+  app.event('app_home_opened', async ({ event, body }) => {
+    if (event.tab !== 'home') return;
+    const teamId = (body as { team_id?: string }).team_id ?? 'unknown';
+    const reply = await dispatch(appHomeOpenedEvent(teamId, event.user));
+    if (reply.kind === 'none') return;
+    await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: renderMessage(reply.message).blocks as never } });
+  });
+
+  app.event('team_join', async ({ event, body }) => {
+    const teamId = (body as { team_id?: string }).team_id ?? 'unknown';
+    await deliver(await dispatch(memberJoinedEvent(teamId, event.user as unknown as SlackUser)), { userId: event.user.id, teamId });
+  });
+
+  app.error(async (error) => {
+    log.error({ err: error, adapter: 'slack' }, 'slack handler failed');
+  });
+
+  async function syncDirectoryNow(): Promise<DirectorySummary> {
+    const auth = await client.auth.test();
+    const teamId = auth.team_id ?? 'unknown';
+    const users: SlackUser[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.users.list({ limit: USERS_PAGE, ...(cursor ? { cursor } : {}) });
+      users.push(...((page.members ?? []) as SlackUser[]));
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return syncDirectory(services, 'slack', teamId, users.map(directoryUser));
+  }
+
+  return {
+    app,
+    port,
+    client,
+    async start() {
+      if (config.appToken) await app.start();
+      else await app.start(config.port);
+      log.info({ mode: config.appToken ? 'socket' : 'http', port: config.appToken ? undefined : config.port }, 'slack adapter started');
+    },
+    stop: async () => void (await app.stop()),
+    syncDirectory: syncDirectoryNow,
+  };
+}

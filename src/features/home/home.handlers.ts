@@ -1,0 +1,31 @@
+/** The member's personal home (Slack's App Home tab): today's quiz, streak, and what their role can do. */
+import type { RequestContext } from '../../engine/context.js';
+import { ephemeral, none } from '../../engine/reply.js';
+import { hasAnyRole } from '../../engine/roles.js';
+import { buttons, context, divider, fields, text, type Message } from '../../ui/card.js';
+import { encodeAction } from '../../ui/actionId.js';
+import { computeStreak } from '../quiz/quiz.js';
+import { START_ACTION } from '../quiz/quiz.cards.js';
+
+export async function homeCard(ctx: RequestContext): Promise<Message> {
+  const { t, member } = ctx;
+  const days = new Set((await ctx.db.selectFrom('quiz_answers').select('quiz_day').where('member_id', '=', member.id).execute()).map((r) => r.quiz_day));
+  const answeredToday = days.has(ctx.today);
+  const blocks = [
+    fields([
+      { label: t('me.streak'), value: t('me.days', { days: computeStreak(days, ctx.today, ctx.calendar) }) },
+      { label: t('me.total'), value: t('me.days', { days: days.size }) },
+    ]),
+    context(answeredToday ? t('me.today_done') : t('me.today_open')),
+  ];
+  if (!answeredToday) blocks.push(buttons([{ actionId: encodeAction(START_ACTION), label: t('quiz.channel.button'), style: 'primary' }]));
+  if (hasAnyRole(ctx.roles, ['hr', 'admin'])) blocks.push(divider(), text(`**${t('home.operators')}**\n- ${t('help.status')}\n- ${t('help.schedule')}`));
+  blocks.push(context(t('me.private')));
+  return { text: t('home.title', { name: member.name }), card: { title: t('home.title', { name: member.name }), blocks } };
+}
+
+export const homeEvents = {
+  app_home_opened: async (ctx: RequestContext) => ephemeral(await homeCard(ctx)),
+  // First contact already enrolled or linked the person; later features greet them.
+  member_joined: async () => none(),
+};
