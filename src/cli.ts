@@ -1,8 +1,6 @@
 /** Admin commands: `npm run cli -- <command>`. Messages in PROBITY_LOCALE; exit 1 on any problem. */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig, loadEnvFile, type Config } from './config.js';
+import { loadConfig, type Config } from './config.js';
 import { createDb } from './db/createDb.js';
 import { migrateToLatest } from './db/migrate.js';
 import { ContentError, formatProblem, loadContent } from './features/content/loader.js';
@@ -101,9 +99,14 @@ function contentCheck(config: Config, args: string[], io: CliIo): number {
   return 0;
 }
 
-export async function runCli(argv: readonly string[], io: CliIo = stdio, env?: Record<string, string | undefined>): Promise<number> {
+/** A command an adapter adds (e.g. "discord register"); composed in src/main.ts. */
+export type CliExtension = (config: Config, args: string[], io: CliIo) => Promise<number>;
+
+export async function runCli(argv: readonly string[], io: CliIo = stdio, env?: Record<string, string | undefined>, extensions: Readonly<Record<string, CliExtension>> = {}): Promise<number> {
   const config = loadConfig(env);
   const [command, sub, ...rest] = argv;
+  const extension = extensions[`${command} ${sub}`];
+  if (extension) return extension(config, rest, io);
   switch (command) {
     case 'migrate':
       return migrate(config, io);
@@ -122,16 +125,4 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env?: R
   io.err(t(config.locale, 'cli.unknown_command', { command: [command, sub].filter(Boolean).join(' ') }));
   io.err(t(config.locale, 'cli.usage'));
   return 1;
-}
-
-const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1]);
-if (invokedDirectly) {
-  loadEnvFile();
-  runCli(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exit(1);
-    },
-  );
 }

@@ -2,11 +2,14 @@
  * Composition root: config → logger → database, migrations, content, schedules → engine → adapters →
  * scheduler and outbox dispatcher. The only file in src/ that may import adapters/.
  * Slack and Discord run when their variables are set; otherwise the console does.
+ * `main.ts cli …` runs the admin commands (npm run cli), with the adapters' own commands added.
  */
 import { ConsoleAdapter } from '../adapters/console/console.js';
+import { createDiscordAdapter, registerCommands } from '../adapters/discord/app.js';
 import { createSlackAdapter } from '../adapters/slack/app.js';
 import { composers, createEngine, planners } from './app.js';
 import { openServices } from './bootstrap.js';
+import { runCli, type CliExtension } from './cli.js';
 import { ConfigError, loadConfig, loadEnvFile } from './config.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import type { ChatPort } from './delivery/port.js';
@@ -14,6 +17,7 @@ import { ContentError } from './features/content/loader.js';
 import { createLogger } from './log.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { ScheduleError } from './scheduler/schedules.js';
+import { t } from './i18n/index.js';
 
 function argValue(argv: readonly string[], flag: string): string | undefined {
   const i = argv.indexOf(flag);
@@ -27,8 +31,26 @@ function untilSignal(): Promise<void> {
   });
 }
 
+/** npm run cli -- discord register [--guild <id>]: every configured guild unless one is named. */
+const discordRegister: CliExtension = async (config, args, io) => {
+  if (!config.discord) {
+    io.err(t(config.locale, 'cli.discord.not_configured'));
+    return 1;
+  }
+  const guild = argValue(args, '--guild');
+  const guilds = guild ? [guild] : config.discord.guildIds;
+  for (const id of guilds) {
+    await registerCommands(config.discord, id);
+    io.out(t(config.locale, 'cli.discord.registered', { guild: id }));
+  }
+  return 0;
+};
+
 async function main(argv: readonly string[]): Promise<number> {
   loadEnvFile();
+  if (argv[0] === 'cli') {
+    return runCli(argv.slice(1), undefined, undefined, { 'discord register': discordRegister });
+  }
   const config = loadConfig();
   const chat = config.slack !== undefined || config.discord !== undefined;
   // Console mode keeps stderr quiet unless asked: stdout is the conversation.
@@ -47,6 +69,12 @@ async function main(argv: readonly string[]): Promise<number> {
       ports.push(slack.port);
       const synced = await slack.syncDirectory();
       log.info({ ...synced, unassigned: synced.unassigned }, 'slack directory synced');
+    }
+    if (config.discord) {
+      const discord = createDiscordAdapter(engine, services, config.discord);
+      await discord.start();
+      stops.unshift(discord.stop);
+      ports.push(discord.port);
     }
     if (!chat) {
       const as = argValue(argv, '--as');

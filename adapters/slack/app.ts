@@ -5,8 +5,8 @@
  * or views.publish. Bolt's WebClient retries are off: the outbox and Slack's own idempotent design
  * (answers are unique per member and day in the database) handle repeats.
  */
-import bolt from '@slack/bolt';
-import type { App as BoltApp, Logger as BoltLogger, RespondFn } from '@slack/bolt';
+import type { AddressInfo } from 'node:net';
+import { App, LogLevel, type App as BoltApp, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { SlackConfig } from '../../src/config.js';
 import type { Services } from '../../src/engine/context.js';
@@ -31,7 +31,6 @@ import {
 import { createWebClient, SlackChatPort } from './outbound.js';
 import { renderMessage } from './render.js';
 
-const { App, LogLevel } = bolt;
 export const SLASH_COMMAND = '/integrity';
 const USERS_PAGE = 200;
 
@@ -54,7 +53,8 @@ export interface SlackAdapter {
   app: BoltApp;
   port: SlackChatPort;
   client: WebClient;
-  start(): Promise<void>;
+  /** Starts receiving; in HTTP mode, resolves with the port the receiver listens on. */
+  start(): Promise<{ port: number | undefined }>;
   stop(): Promise<void>;
   syncDirectory(): Promise<DirectorySummary>;
 }
@@ -71,7 +71,7 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
   const dispatch = async (event: InboundEvent): Promise<Reply> => engine.dispatch(event);
 
   /** A reply to the person who asked, by the best way Slack offers from where they asked. */
-  async function deliver(reply: Reply, via: { respond?: RespondFn; userId: string; teamId: string; fromEphemeral?: boolean }): Promise<void> {
+  async function deliver(reply: Reply, via: { respond?: RespondFn; userId: string; teamId: string }): Promise<void> {
     if (reply.kind === 'none') return;
     const rendered = renderMessage(reply.message);
     if (!via.respond) {
@@ -80,7 +80,7 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
       await client.chat.postMessage({ channel, ...rendered });
       return;
     }
-    if (reply.kind === 'replace' || (reply.kind === 'ephemeral' && via.fromEphemeral)) await via.respond({ ...rendered, replace_original: true });
+    if (reply.kind === 'replace') await via.respond({ ...rendered, replace_original: true });
     else await via.respond({ ...rendered, response_type: reply.kind === 'post' ? 'in_channel' : 'ephemeral', replace_original: false });
   }
 
@@ -101,7 +101,6 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
       ...(fromHome ? {} : { respond }),
       userId: payload.user.id,
       teamId: event.actor.workspace,
-      fromEphemeral: payload.container?.is_ephemeral === true,
     });
   });
 
@@ -147,9 +146,16 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
     port,
     client,
     async start() {
-      if (config.appToken) await app.start();
-      else await app.start(config.port);
-      log.info({ mode: config.appToken ? 'socket' : 'http', port: config.appToken ? undefined : config.port }, 'slack adapter started');
+      if (config.appToken) {
+        await app.start();
+        log.info({ mode: 'socket' }, 'slack adapter started');
+        return { port: undefined };
+      }
+      const server = (await app.start(config.port)) as { address(): AddressInfo | string | null };
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : config.port;
+      log.info({ mode: 'http', port, path: '/slack/events' }, 'slack adapter started');
+      return { port };
     },
     stop: async () => void (await app.stop()),
     syncDirectory: syncDirectoryNow,

@@ -73,8 +73,13 @@ export function blockActionEvent(payload: BlockActionsPayload): InboundEvent | u
     actionId: action.action_id,
     platform: 'slack',
     actor: actor(teamId, payload.user),
-    // The App Home tab is the member's own space: answers there behave as in a DM.
-    conversation: payload.container?.type === 'view' ? { id: `home:${payload.user.id}`, kind: 'dm' } : conversationOf(channelId),
+    // The App Home tab and an ephemeral message are the member's own space: they behave as a DM.
+    conversation:
+      payload.container?.type === 'view'
+        ? { id: `home:${payload.user.id}`, kind: 'dm' }
+        : payload.container?.is_ephemeral
+          ? { id: channelId ?? 'unknown', kind: 'dm' }
+          : conversationOf(channelId),
     ...(channelId && messageTs ? { messageRef: { platform: 'slack' as const, conversationId: channelId, messageId: messageTs } } : {}),
   };
 }

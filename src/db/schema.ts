@@ -45,6 +45,8 @@ export interface MemberAccountTable {
   linked_at: string;
   /** The direct-message channel the platform opened for this account, once known. */
   dm_channel_id: Generated<string | null>;
+  /** 1 when the person asked for DMs on a platform that sends them only on request (Discord). */
+  dm_opt_in: Generated<number>;
 }
 
 export interface QuestionTable {

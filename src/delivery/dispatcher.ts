@@ -180,6 +180,10 @@ export class Dispatcher {
       await markFinal(db, delivery.id, { status: 'failed', attempts, error: target.failure });
       return null;
     }
+    if ('skip' in target) {
+      await markFinal(db, delivery.id, { status: 'skipped', attempts: delivery.attempts, error: target.skip });
+      return null;
+    }
     const { port, recipient, member } = target;
     let message: Message | null;
     try {
@@ -243,7 +247,7 @@ export class Dispatcher {
   }
 
   /** Which port and address a row goes to: a member's linked account on a running platform, or a channel. */
-  private target(delivery: Delivery, people: Map<number, { member: Member; accounts: MemberAccount[] }>): { port: ChatPort; recipient: Recipient; member: Member | null } | { failure: string } {
+  private target(delivery: Delivery, people: Map<number, { member: Member; accounts: MemberAccount[] }>): { port: ChatPort; recipient: Recipient; member: Member | null } | { failure: string } | { skip: string } {
     const [kind, first, second] = delivery.recipient.split(':');
     if (kind === 'channel') {
       const port = first === ANY_PLATFORM ? this.ports.values().next().value : this.ports.get(first as Platform);
@@ -253,12 +257,17 @@ export class Dispatcher {
     if (!person) return { failure: 'member_missing' };
     const { member, accounts } = person;
     if (member.left_on !== null) return { failure: 'member_left' };
+    let notAsked = false;
     for (const account of accounts) {
       const port = this.ports.get(account.platform as Platform);
-      if (port?.capabilities.directMessages) {
-        return { port, recipient: { kind: 'user', workspace: account.workspace, userId: account.platform_user_id }, member };
+      if (!port?.capabilities.directMessages) continue;
+      if (port.capabilities.dmOnRequest && account.dm_opt_in !== 1) {
+        notAsked = true;
+        continue;
       }
+      return { port, recipient: { kind: 'user', workspace: account.workspace, userId: account.platform_user_id }, member };
     }
-    return { failure: 'no_account' };
+    // Reached through the platform's channel post instead: not a failure.
+    return notAsked ? { skip: 'dm_not_requested' } : { failure: 'no_account' };
   }
 }

@@ -119,7 +119,8 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
     'Usage: npm run cli -- <command>\n' +
     '  migrate                                   bring the database up to date\n' +
     '  roster import <file.csv> [--sync] [--skip-invalid]   import the staff roster\n' +
-    '  content check [dir…]                      validate content packs',
+    '  content check [dir…]                      validate content packs\n' +
+    '  discord register [--guild <id>]           register /integrity in Discord',
   'cli.unknown_command': 'Unknown command: {command}',
   'cli.file_missing': 'Cannot read the file: {path}',
   'cli.migrated': 'The database is up to date (applied now: {applied}).',
@@ -174,4 +175,10 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'console.delivery': '📨 Message for {name}',
   'home.title': "{name}'s integrity home",
   'home.operators': 'Operator commands',
+  'help.dm': '`/integrity dm on|off`: get quizzes and notices by direct message, or stop',
+  'dm.on': 'You will now get quizzes and notices by direct message. To stop: `/integrity dm off`.',
+  'dm.off': "No more direct messages. Take the quiz with the channel's \"Take today's quiz\" button.",
+  'dm.error.usage': 'Usage: `/integrity dm on` or `/integrity dm off`',
+  'cli.discord.not_configured': 'Discord is not configured (DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_GUILD_ID)',
+  'cli.discord.registered': 'Registered /integrity in guild {guild}.',
 };

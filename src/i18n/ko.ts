@@ -126,7 +126,8 @@ export const ko = {
     '사용법: npm run cli -- <명령>\n' +
     '  migrate                                   데이터베이스를 최신 구조로 갱신\n' +
     '  roster import <파일.csv> [--sync] [--skip-invalid]   직원 명부 가져오기\n' +
-    '  content check [디렉터리…]                 콘텐츠 팩 검사',
+    '  content check [디렉터리…]                 콘텐츠 팩 검사\n' +
+    '  discord register [--guild <ID>]           Discord 에 /integrity 명령 등록',
   'cli.unknown_command': '알 수 없는 명령입니다: {command}',
   'cli.file_missing': '파일을 읽을 수 없습니다: {path}',
   'cli.migrated': '데이터베이스가 최신입니다 (이번에 적용: {applied}).',
@@ -183,4 +184,10 @@ export const ko = {
   'console.delivery': '📨 {name} 님에게 도착한 메시지',
   'home.title': '{name} 님의 청렴 홈',
   'home.operators': '운영자 명령',
+  'help.dm': '`/integrity dm on|off`: 퀴즈와 알림을 개인 메시지(DM)로 받기 / 그만 받기',
+  'dm.on': '이제 퀴즈와 알림을 개인 메시지로 보내 드립니다. 그만 받으려면 `/integrity dm off`.',
+  'dm.off': '개인 메시지를 보내지 않습니다. 퀴즈는 채널의 「오늘의 퀴즈 풀기」 버튼으로 풀 수 있습니다.',
+  'dm.error.usage': '사용법: `/integrity dm on` 또는 `/integrity dm off`',
+  'cli.discord.not_configured': 'Discord 가 설정되지 않았습니다 (DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_GUILD_ID)',
+  'cli.discord.registered': '/integrity 명령을 서버 {guild} 에 등록했습니다.',
 } as const;

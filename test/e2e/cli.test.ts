@@ -23,7 +23,7 @@ describe('npm run cli -- roster import', () => {
     lines[4] = '100003,직원3,not-an-email,행정국/감사과,employee,ko';
     writeFileSync(file, lines.join('\n'));
     const db = join(dir, 'p.sqlite');
-    const result = await run('src/cli.ts', ['roster', 'import', file], { env: { DATABASE_URL: `sqlite:${db}` } });
+    const result = await run('cli', ['roster', 'import', file], { env: { DATABASE_URL: `sqlite:${db}` } });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('5행: 이메일 형식이 잘못되었습니다: "not-an-email"');
     expect(result.stderr).toContain('아무것도 가져오지 않았습니다');
@@ -36,7 +36,7 @@ describe('npm run cli -- roster import', () => {
     writeFileSync(file, roster(2000));
     const db = join(dir, 'p.sqlite');
     const env = { DATABASE_URL: `sqlite:${db}`, PROBITY_LOCALE: 'en' };
-    const first = await run('src/cli.ts', ['roster', 'import', file], { env });
+    const first = await run('cli', ['roster', 'import', file], { env });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('2000 new');
@@ -46,7 +46,7 @@ describe('npm run cli -- roster import', () => {
     expect(snapshot).toHaveLength(2000);
     expect(query(db, 'SELECT path FROM departments')).toHaveLength(9);
 
-    const second = await run('src/cli.ts', ['roster', 'import', file], { env });
+    const second = await run('cli', ['roster', 'import', file], { env });
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('0 new, 0 changed, 0 rejoined, 2000 unchanged');
     expect(query(db, 'SELECT * FROM members ORDER BY id')).toEqual(snapshot);
@@ -55,7 +55,7 @@ describe('npm run cli -- roster import', () => {
 
 describe('npm run cli -- content check', () => {
   it('passes on the shipped content', async () => {
-    const result = await run('src/cli.ts', ['content', 'check', 'content/'], { env: { PROBITY_LOCALE: 'en' } });
+    const result = await run('cli', ['content', 'check', 'content/'], { env: { PROBITY_LOCALE: 'en' } });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/1 content pack\(s\) valid: \d+ quiz items/);
@@ -71,7 +71,7 @@ describe('npm run cli -- content check', () => {
       join(dir, 'quiz', 'bad.yaml'),
       `quiz:\n${item('no-answer', '    choices:\n      - { ko: 가, en: A }\n      - { ko: 나, en: B }\n      - { ko: 다, en: C }\n')}${item('two-choices', '    choices:\n      - { ko: 가, en: A }\n      - { ko: 나, en: B }\n    answer: 1\n')}`,
     );
-    const result = await run('src/cli.ts', ['content', 'check', dir], { env: { PROBITY_LOCALE: 'en' } });
+    const result = await run('cli', ['content', 'check', dir], { env: { PROBITY_LOCALE: 'en' } });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/quiz\/bad\.yaml: item "no-answer": answer: missing/);
     expect(result.stderr).toMatch(/quiz\/bad\.yaml: item "two-choices": choices: wrong number of choices \(2; 3 to 5 required\)/);

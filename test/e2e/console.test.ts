@@ -11,7 +11,7 @@ const SCRIPT = '/integrity quiz\n1\n1\n/integrity quiz\n/integrity me\n';
 describe('console mode (npm start)', () => {
   it('takes the quiz in Korean: card with numbered choices, result with basis, already answered twice, streak 1, one row', async () => {
     const file = join(tempDir(), 'p.sqlite');
-    const result = await run('src/main.ts', [], { env: { DATABASE_URL: `sqlite:${file}` }, input: SCRIPT });
+    const result = await run('start', [], { env: { DATABASE_URL: `sqlite:${file}` }, input: SCRIPT });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const out = result.stdout;
@@ -26,7 +26,7 @@ describe('console mode (npm start)', () => {
 
   it('with PROBITY_LOCALE=en the same run is in English', async () => {
     const file = join(tempDir(), 'p.sqlite');
-    const result = await run('src/main.ts', [], { env: { DATABASE_URL: `sqlite:${file}`, PROBITY_LOCALE: 'en' }, input: SCRIPT });
+    const result = await run('start', [], { env: { DATABASE_URL: `sqlite:${file}`, PROBITY_LOCALE: 'en' }, input: SCRIPT });
     expect(result.code).toBe(0);
     const out = result.stdout;
     expect(out).toContain("■ Today's integrity quiz");
@@ -41,16 +41,16 @@ describe('console mode (npm start)', () => {
   it('--as acts as a roster member; an unknown number is refused and the console stays who it was', async () => {
     const dir = tempDir();
     const env = { DATABASE_URL: `sqlite:${join(dir, 'p.sqlite')}` };
-    const imported = await run('src/cli.ts', ['roster', 'import', 'examples/roster.csv'], { env });
+    const imported = await run('cli', ['roster', 'import', 'examples/roster.csv'], { env });
     expect(imported.code).toBe(0);
-    const result = await run('src/main.ts', ['--as', '1005'], { env, input: '/integrity whoami\n/as 4242\n/integrity whoami\n' });
+    const result = await run('start', ['--as', '1005'], { env, input: '/integrity whoami\n/as 4242\n/integrity whoami\n' });
     expect(result.code).toBe(0);
     expect(result.stdout.match(/Jordan Lee/g)?.length).toBeGreaterThanOrEqual(2);
     expect(result.stdout).toContain('사번 "4242"');
   });
 
   it('a missing or malformed variable stops start-up naming it', async () => {
-    const result = await run('src/main.ts', [], { env: { DATABASE_URL: 'mysql://nope', PROBITY_TIMEZONE: 'Mars/Olympus' }, input: '' });
+    const result = await run('start', [], { env: { DATABASE_URL: 'mysql://nope', PROBITY_TIMEZONE: 'Mars/Olympus' }, input: '' });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('DATABASE_URL');
     expect(result.stderr).toContain('PROBITY_TIMEZONE');

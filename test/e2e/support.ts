@@ -26,10 +26,11 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-export function run(entry: 'src/main.ts' | 'src/cli.ts', args: string[], options: { env: Record<string, string>; input?: string; cwd?: string }): Promise<RunResult> {
+/** `start` is `npm start` (src/main.ts); `cli` is `npm run cli --` (src/main.ts cli). */
+export function run(entry: 'start' | 'cli', args: string[], options: { env: Record<string, string>; input?: string; cwd?: string }): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(TSX, [join(ROOT, entry), ...args], { cwd: options.cwd ?? ROOT, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(TSX, [join(ROOT, 'src', 'main.ts'), ...(entry === 'cli' ? ['cli'] : []), ...args], { cwd: options.cwd ?? ROOT, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

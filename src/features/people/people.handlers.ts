@@ -5,7 +5,7 @@ import { EVERYONE, type CommandRoute } from '../../engine/routes.js';
 import { translator } from '../../i18n/index.js';
 import { isLocale, LOCALES } from '../../i18n/locales.js';
 import { context, fields } from '../../ui/card.js';
-import { departmentById, setPreferredLocale, UNASSIGNED_DEPARTMENT } from './people.repository.js';
+import { departmentById, setDmOptIn, setPreferredLocale, UNASSIGNED_DEPARTMENT } from './people.repository.js';
 
 export async function departmentLabel(ctx: RequestContext, departmentId: number): Promise<string> {
   const department = await departmentById(ctx.db, departmentId);
@@ -51,4 +51,18 @@ const lang: CommandRoute = {
   },
 };
 
-export const peopleRoutes = { commands: [whoami, lang], actions: [] };
+/** DMs on platforms that send them only on request (Discord): the member's own choice, per account. */
+const dm: CommandRoute = {
+  name: 'dm',
+  roles: EVERYONE,
+  helpKey: 'help.dm',
+  async handle(ctx, args) {
+    const choice = args[0]?.toLowerCase();
+    if (args.length !== 1 || (choice !== 'on' && choice !== 'off')) throw new UserError('dm.error.usage');
+    const { actor } = ctx.event;
+    await setDmOptIn(ctx.db, actor, choice === 'on');
+    return ephemeral({ text: ctx.t(choice === 'on' ? 'dm.on' : 'dm.off') });
+  },
+};
+
+export const peopleRoutes = { commands: [whoami, lang, dm], actions: [] };

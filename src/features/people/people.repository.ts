@@ -87,6 +87,16 @@ export async function linkAccount(db: DbOrTrx, memberId: number, actor: Actor, n
     .execute();
 }
 
+export async function setDmOptIn(db: DbOrTrx, actor: Actor, optIn: boolean): Promise<void> {
+  await db
+    .updateTable('member_accounts')
+    .set({ dm_opt_in: optIn ? 1 : 0 })
+    .where('platform', '=', actor.platform)
+    .where('workspace', '=', actor.workspace)
+    .where('platform_user_id', '=', actor.userId)
+    .execute();
+}
+
 export async function setPreferredLocale(db: DbOrTrx, memberId: number, locale: string, nowIso: string): Promise<void> {
   await db.updateTable('members').set({ preferred_locale: locale, updated_at: nowIso }).where('id', '=', memberId).execute();
 }

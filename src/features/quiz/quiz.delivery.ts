@@ -1,6 +1,7 @@
 /** The daily quiz as a scheduled delivery: each member's own question by DM, or a channel invitation. */
 import type { Composer } from '../../delivery/dispatcher.js';
 import { translator } from '../../i18n/index.js';
+import { channelRecipient } from '../../delivery/outbox.repository.js';
 import { audienceRecipients } from '../../scheduler/plan.js';
 import type { Planner } from '../../scheduler/scheduler.js';
 import { effectiveLocale } from '../people/people.js';
@@ -8,10 +9,16 @@ import { channelInvitation, questionCard } from './quiz.cards.js';
 import { names, todaysQuestion } from './quiz.handlers.js';
 import { quizDayState } from './quiz.repository.js';
 
-export const planQuiz: Planner = async (_services, trx, schedule, slot) => ({
-  payload: { quizDay: slot.day },
-  recipients: await audienceRecipients(trx, schedule),
-});
+/**
+ * Each member's own question by DM; and where Discord has a quiz channel, one post there with a
+ * "take today's quiz" button, since Discord members get DMs only when they ask for them.
+ */
+export const planQuiz: Planner = async (services, trx, schedule, slot) => {
+  const recipients = await audienceRecipients(trx, schedule);
+  const discordChannel = services.config.discord?.quizChannelId;
+  if (schedule.delivery.kind === 'dm' && discordChannel) recipients.push({ memberId: null, recipient: channelRecipient('discord', discordChannel) });
+  return { payload: { quizDay: slot.day }, recipients };
+};
 
 export const composeQuiz: Composer = async (services, { member, jobRun }) => {
   if (!member) return channelInvitation(translator(services.config.locale));

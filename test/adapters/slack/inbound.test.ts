@@ -23,10 +23,12 @@ describe('Slack inbound', () => {
       actionId: 'quiz.answer|1|2026-11-27|0',
       platform: 'slack',
       actor: { platform: 'slack', workspace: 'T1', userId: 'U2', displayName: 'kim' },
-      conversation: { id: 'C7', kind: 'channel' },
+      // An ephemeral message is the member's own: it behaves as a DM (the answer replaces the question).
+      conversation: { id: 'C7', kind: 'dm' },
       messageRef: { platform: 'slack', conversationId: 'C7', messageId: '1.2' },
     });
     expect(blockActionEvent({ ...base, container: { type: 'view', view_id: 'V1' } })).toMatchObject({ conversation: { kind: 'dm' } });
+    expect(blockActionEvent({ ...base, channel: { id: 'C7' }, container: { type: 'message', channel_id: 'C7', message_ts: '1.2' } })).toMatchObject({ conversation: { kind: 'channel' } });
     expect(blockActionEvent({ ...base, actions: [] })).toBeUndefined();
   });
 

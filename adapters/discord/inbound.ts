@@ -1,0 +1,48 @@
+/**
+ * Discord interactions → core events, pure. The client hands over the few facts Probity reads; tests
+ * build them from payloads shaped like Discord's documentation.
+ */
+import type { Actor, Conversation, InboundEvent } from '../../src/engine/events.js';
+import { ARGUMENT_ORDER } from './commands.js';
+
+/** Discord user ids are global, so accounts are not kept per guild. */
+export const DISCORD_WORKSPACE = 'discord';
+
+export interface InteractionFacts {
+  guildId: string | null;
+  channelId: string | null;
+  user: { id: string; username: string; globalName?: string | null };
+  /** Whether the message a component sits on is ephemeral (private to this user). */
+  ephemeralMessage?: boolean;
+}
+
+function actorOf(facts: InteractionFacts): Actor {
+  return { platform: 'discord', workspace: DISCORD_WORKSPACE, userId: facts.user.id, displayName: facts.user.globalName || facts.user.username };
+}
+
+function conversationOf(facts: InteractionFacts): Conversation {
+  // A DM, or an ephemeral message only this member sees, behaves as a private conversation.
+  const private_ = facts.guildId === null || facts.ephemeralMessage === true;
+  return { id: facts.channelId ?? 'unknown', kind: private_ ? 'dm' : 'channel' };
+}
+
+export function commandEvent(facts: InteractionFacts, subcommand: string, options: Readonly<Record<string, string>>): InboundEvent {
+  const order = ARGUMENT_ORDER[subcommand] ?? [];
+  const args = order.map((name) => options[name]).filter((v): v is string => v !== undefined);
+  return { type: 'command', name: subcommand, args, platform: 'discord', actor: actorOf(facts), conversation: conversationOf(facts) };
+}
+
+export function componentEvent(facts: InteractionFacts, customId: string, messageId: string | undefined): InboundEvent {
+  return {
+    type: 'action',
+    actionId: customId,
+    platform: 'discord',
+    actor: actorOf(facts),
+    conversation: conversationOf(facts),
+    ...(messageId && facts.channelId ? { messageRef: { platform: 'discord' as const, conversationId: facts.channelId, messageId } } : {}),
+  };
+}
+
+export function modalEvent(facts: InteractionFacts, customId: string, fields: Readonly<Record<string, string>>): InboundEvent {
+  return { type: 'submit', formId: customId, fields: { ...fields }, platform: 'discord', actor: actorOf(facts), conversation: conversationOf(facts) };
+}

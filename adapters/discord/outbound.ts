@@ -1,0 +1,65 @@
+/**
+ * The Discord ChatPort over discord.js's REST client with its retries off and rate limits rejected, so
+ * the outbox owns retries: 429 → rate limited (Discord's retry_after; global when Discord says so),
+ * 5xx and network errors → transient, and errors a retry cannot fix — a closed DM (50007), an unknown
+ * user or channel, missing access — fail at once: Discord bans bots that keep sending invalid requests.
+ */
+import { DiscordAPIError, RateLimitError, REST, Routes } from 'discord.js';
+import { DeliveryError, type ChatPort, type DmChannelStore, type Recipient, type SentRef } from '../../src/delivery/port.js';
+import type { Message } from '../../src/ui/card.js';
+import { renderMessage } from './render.js';
+
+/** JSON error codes (discord.com/developers/docs/topics/opcodes-and-status-codes#json). */
+const PERMANENT_CODES: Readonly<Record<number, string>> = {
+  10003: 'channel_not_found',
+  10013: 'user_not_found',
+  50001: 'missing_access',
+  50007: 'dm_closed',
+  50013: 'missing_permissions',
+  50035: 'invalid_form_body',
+};
+
+export function createRest(token: string, apiUrl: string | undefined): REST {
+  return new REST({ ...(apiUrl ? { api: apiUrl } : {}), retries: 0, rejectOnRateLimit: () => true }).setToken(token);
+}
+
+export function toDeliveryError(error: unknown): DeliveryError {
+  if (error instanceof RateLimitError) {
+    return new DeliveryError({ kind: 'rate_limited', retryAfterMs: Math.max(1, error.retryAfter), global: error.global }, 'rate_limited');
+  }
+  if (error instanceof DiscordAPIError) {
+    const code = typeof error.code === 'number' ? error.code : 0;
+    if (PERMANENT_CODES[code]) return new DeliveryError({ kind: 'permanent' }, PERMANENT_CODES[code]);
+    if (error.status >= 500) return new DeliveryError({ kind: 'transient' }, `http_${error.status}`);
+    return new DeliveryError({ kind: 'permanent' }, `http_${error.status}`);
+  }
+  return new DeliveryError({ kind: 'transient' }, 'network');
+}
+
+export class DiscordChatPort implements ChatPort {
+  readonly platform = 'discord' as const;
+  readonly capabilities = { ephemeral: true, updates: true, directMessages: true, dmOnRequest: true };
+
+  constructor(
+    private readonly rest: REST,
+    private readonly dmChannels: DmChannelStore,
+  ) {}
+
+  async dmChannel(workspace: string, userId: string): Promise<string> {
+    const known = await this.dmChannels.get(workspace, userId);
+    if (known) return known;
+    const channel = (await this.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+    await this.dmChannels.set(workspace, userId, channel.id);
+    return channel.id;
+  }
+
+  async send(recipient: Recipient, message: Message): Promise<SentRef> {
+    try {
+      const channelId = recipient.kind === 'channel' ? recipient.channelId : await this.dmChannel(recipient.workspace, recipient.userId);
+      const sent = (await this.rest.post(Routes.channelMessages(channelId), { body: renderMessage(message, { withContent: true }) })) as { id: string; channel_id: string };
+      return { conversationId: sent.channel_id ?? channelId, messageId: sent.id };
+    } catch (error) {
+      throw error instanceof DeliveryError ? error : toDeliveryError(error);
+    }
+  }
+}
