@@ -11,7 +11,7 @@ import type { Engine } from '../../src/engine/engine.js';
 import type { Reply } from '../../src/engine/reply.js';
 import { dmChannelStore } from '../../src/features/people/people.repository.js';
 import { integrityCommand } from './commands.js';
-import { commandEvent, componentEvent, DISCORD_WORKSPACE, modalEvent, type InteractionFacts } from './inbound.js';
+import { commandEvent, componentEvent, DISCORD_WORKSPACE, hintsFromRoles, modalEvent, type InteractionFacts } from './inbound.js';
 import { createRest, DiscordChatPort } from './outbound.js';
 import { renderMessage } from './render.js';
 
@@ -26,17 +26,25 @@ export interface DiscordAdapter {
   register(guildId?: string): Promise<unknown>;
 }
 
-function facts(interaction: Interaction, ephemeralMessage = false): InteractionFacts {
-  return {
-    guildId: interaction.guildId,
-    channelId: interaction.channelId,
-    user: { id: interaction.user.id, username: interaction.user.username, globalName: interaction.user.globalName },
-    ephemeralMessage,
-  };
+/** The member's role ids: a plain list in an interaction's raw member, a manager on a cached one. */
+function roleIds(interaction: Interaction): string[] {
+  const roles = (interaction.member as { roles?: string[] | { cache: Map<string, unknown> } } | null)?.roles;
+  if (!roles) return [];
+  return Array.isArray(roles) ? roles : [...roles.cache.keys()];
 }
 
 export function createDiscordAdapter(engine: Engine, services: Services, config: DiscordConfig): DiscordAdapter {
   const { log } = services;
+  const facts = (interaction: Interaction, ephemeralMessage = false): InteractionFacts => {
+    const hints = hintsFromRoles(roleIds(interaction), config.roleMap);
+    return {
+      guildId: interaction.guildId,
+      channelId: interaction.channelId,
+      user: { id: interaction.user.id, username: interaction.user.username, globalName: interaction.user.globalName },
+      ephemeralMessage,
+      ...(hints ? { hints } : {}),
+    };
+  };
   const client = new Client({ intents: [GatewayIntentBits.Guilds], ...(config.apiUrl ? { rest: { api: config.apiUrl } } : {}) });
   const port = new DiscordChatPort(createRest(config.token, config.apiUrl), dmChannelStore(services.db, 'discord'));
 

@@ -3,6 +3,8 @@
  * build them from payloads shaped like Discord's documentation.
  */
 import type { Actor, Conversation, InboundEvent } from '../../src/engine/events.js';
+import { isRole, type Role } from '../../src/engine/roles.js';
+import { parseDepartmentPath } from '../../src/features/people/roster.js';
 import { ARGUMENT_ORDER } from './commands.js';
 
 /** Discord user ids are global, so accounts are not kept per guild. */
@@ -14,10 +16,32 @@ export interface InteractionFacts {
   user: { id: string; username: string; globalName?: string | null };
   /** Whether the message a component sits on is ephemeral (private to this user). */
   ephemeralMessage?: boolean;
+  /** Roles and department from the member's Discord roles (see hintsFromRoles). */
+  hints?: Actor['hints'];
+}
+
+/**
+ * Discord roles → Probity roles and a department, by DISCORD_ROLE_MAP entries such as
+ * "123…=role:hr" and "456…=department:행정국/감사과". Applies to people the roster does not know.
+ */
+export function hintsFromRoles(roles: readonly string[], roleMap: Readonly<Record<string, string>>): Actor['hints'] | undefined {
+  const probityRoles = new Set<Role>();
+  let department: string[] | undefined;
+  for (const id of roles) {
+    const target = roleMap[id];
+    if (target?.startsWith('role:')) {
+      const role = target.slice('role:'.length);
+      if (isRole(role)) probityRoles.add(role);
+    } else if (target?.startsWith('department:')) {
+      department ??= parseDepartmentPath(target.slice('department:'.length));
+    }
+  }
+  if (probityRoles.size === 0 && !department) return undefined;
+  return { ...(probityRoles.size > 0 ? { roles: [...probityRoles] } : {}), ...(department ? { department } : {}) };
 }
 
 function actorOf(facts: InteractionFacts): Actor {
-  return { platform: 'discord', workspace: DISCORD_WORKSPACE, userId: facts.user.id, displayName: facts.user.globalName || facts.user.username };
+  return { platform: 'discord', workspace: DISCORD_WORKSPACE, userId: facts.user.id, displayName: facts.user.globalName || facts.user.username, ...(facts.hints ? { hints: facts.hints } : {}) };
 }
 
 function conversationOf(facts: InteractionFacts): Conversation {

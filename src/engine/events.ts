@@ -1,4 +1,6 @@
 /** What adapters hand the core: one union, whatever the platform. */
+import type { Role } from './roles.js';
+
 export type Platform = 'console' | 'slack' | 'discord';
 
 export interface Actor {
@@ -9,6 +11,11 @@ export interface Actor {
   userId: string;
   displayName?: string;
   email?: string;
+  /**
+   * What the platform says about a person the roster does not know: roles and a department mapped
+   * from platform groups by the adapter's configuration. Roster members are governed by the roster.
+   */
+  hints?: { roles?: Role[]; department?: string[] };
 }
 
 export interface Conversation {

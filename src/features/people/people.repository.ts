@@ -5,6 +5,9 @@ import { DEPARTMENT_SEPARATOR } from './roster.js';
 
 type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
+/** The workspace of an account named in the roster, before the person first writes from a real one. */
+export const ANY_WORKSPACE = '*';
+
 /** Where people without a roster department go ("미지정 / Unassigned"); shown localised. */
 export const UNASSIGNED_DEPARTMENT = '미지정';
 

@@ -5,7 +5,9 @@ import type { Actor } from '../../engine/events.js';
 import type { Member } from '../../db/schema.js';
 import { isLocale, type Locale } from '../../i18n/locales.js';
 import { localDay } from '../../time.js';
+import { formatRoles } from '../../engine/roles.js';
 import {
+  ANY_WORKSPACE,
   accountFor,
   ensureDepartment,
   linkAccount,
@@ -34,10 +36,20 @@ export function effectiveLocale(member: Member, fallback: Locale): Locale {
 export async function resolveMember(services: Services, actor: Actor, nowIso: string): Promise<Member> {
   const { db } = services;
   const account = await accountFor(db, actor);
-  const member = account ? await memberById(db, account.member_id) : await firstContact(services, actor, nowIso);
+  let member = account ? await memberById(db, account.member_id) : await firstContact(services, actor, nowIso);
   if (!member) throw new Error(`account ${actor.platform}:${actor.userId} points at a missing member`);
   if (member.left_on !== null) throw new UserError('error.member_left');
+  if (member.source === 'enrolled' && actor.hints) member = await applyHints(services, member, actor.hints, nowIso);
   return member;
+}
+
+/** Keeps an enrolled person's roles and department in step with their platform groups. */
+async function applyHints(services: Services, member: Member, hints: NonNullable<Actor['hints']>, nowIso: string): Promise<Member> {
+  const roles = hints.roles ? formatRoles(['employee', ...hints.roles]) : member.roles;
+  const departmentId = hints.department ? await ensureDepartment(services.db, hints.department, nowIso) : member.department_id;
+  if (roles === member.roles && departmentId === member.department_id) return member;
+  await services.db.updateTable('members').set({ roles, department_id: departmentId, updated_at: nowIso }).where('id', '=', member.id).execute();
+  return { ...member, roles, department_id: departmentId };
 }
 
 async function firstContact(services: Services, actor: Actor, nowIso: string): Promise<Member> {
@@ -46,8 +58,11 @@ async function firstContact(services: Services, actor: Actor, nowIso: string): P
   if (actor.platform === 'console' && actor.userId !== CONSOLE_LOCAL_USER) {
     member = await memberByEmployeeNo(db, actor.userId);
     if (!member) throw new UserError('error.unknown_employee_no', { employeeNo: actor.userId });
-  } else if (actor.email) {
-    member = await memberByEmail(db, actor.email);
+  } else {
+    // A roster row may name the chat account (slack_id / discord_id columns): linked for any workspace.
+    const named = await accountFor(db, { ...actor, workspace: ANY_WORKSPACE });
+    if (named) member = await memberById(db, named.member_id);
+    if (!member && actor.email) member = await memberByEmail(db, actor.email);
   }
   if (!member) member = await enroll(services, actor, nowIso);
   await linkAccount(db, member.id, actor, nowIso);

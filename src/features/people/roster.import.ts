@@ -2,10 +2,10 @@
  * Roster import: validate everything first, then write in one transaction. Re-importing the same file
  * changes nothing; `sync` marks roster people missing from the file as left (their history stays).
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database, Member, NewMember } from '../../db/schema.js';
 import { formatRoles } from '../../engine/roles.js';
-import { ensureDepartment, recordAudit } from './people.repository.js';
+import { ANY_WORKSPACE, ensureDepartment, recordAudit } from './people.repository.js';
 import { parseRoster, type RosterProblem, type RosterRow } from './roster.js';
 
 export interface RosterImportOptions {
@@ -90,6 +90,8 @@ export async function importRoster(db: Kysely<Database>, csvText: string, option
       await trx.insertInto('members').values(inserts.slice(i, i + INSERT_CHUNK)).execute();
     }
 
+    await linkNamedAccounts(trx, rows, options.nowIso);
+
     if (options.sync) {
       const inFile = new Set(rows.map((r) => r.employeeNo));
       const leaving = existing.filter((m) => m.source === 'roster' && m.left_on === null && m.employee_no !== null && !inFile.has(m.employee_no));
@@ -126,4 +128,24 @@ function conflictsWithOthers(rows: readonly RosterRow[], existing: readonly Memb
     }
   }
   return problems;
+}
+
+/** Discord user ids are global; a Slack id is linked for any workspace until the person first writes. */
+const NAMED_ACCOUNT_WORKSPACE = { slack: ANY_WORKSPACE, discord: 'discord' } as const;
+
+/** Rows that name chat accounts (slack_id, discord_id) link them, so nobody has to be matched by e-mail. */
+async function linkNamedAccounts(trx: Transaction<Database>, rows: readonly RosterRow[], nowIso: string): Promise<void> {
+  const named = rows.filter((r) => r.slackId || r.discordId);
+  if (named.length === 0) return;
+  const ids = new Map((await trx.selectFrom('members').select(['id', 'employee_no']).where('employee_no', 'in', named.map((r) => r.employeeNo)).execute()).map((m) => [m.employee_no, m.id]));
+  const accounts = named.flatMap((row) => {
+    const memberId = ids.get(row.employeeNo);
+    if (memberId === undefined) return [];
+    const link = (platform: 'slack' | 'discord', userId: string | null) =>
+      userId ? [{ member_id: memberId, platform, workspace: NAMED_ACCOUNT_WORKSPACE[platform], platform_user_id: userId, display_name: row.name, linked_at: nowIso }] : [];
+    return [...link('slack', row.slackId), ...link('discord', row.discordId)];
+  });
+  for (let i = 0; i < accounts.length; i += INSERT_CHUNK) {
+    await trx.insertInto('member_accounts').values(accounts.slice(i, i + INSERT_CHUNK)).onConflict((oc) => oc.columns(['platform', 'workspace', 'platform_user_id']).doNothing()).execute();
+  }
 }
