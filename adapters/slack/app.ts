@@ -16,6 +16,7 @@ import type { Reply } from '../../src/engine/reply.js';
 import { syncDirectory, type DirectorySummary } from '../../src/features/people/directory.js';
 import { dmChannelStore } from '../../src/features/people/people.repository.js';
 import type { Logger } from '../../src/log.js';
+import { isRole, type Role } from '../../src/engine/roles.js';
 import {
   appHomeOpenedEvent,
   blockActionEvent,
@@ -138,7 +139,27 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
       users.push(...((page.members ?? []) as SlackUser[]));
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);
-    return syncDirectory(services, 'slack', teamId, users.map(directoryUser));
+    const groupRoles = await rolesFromUserGroups();
+    return syncDirectory(
+      services,
+      'slack',
+      teamId,
+      users.map((u) => {
+        const roles = groupRoles.get(u.id);
+        return { ...directoryUser(u), ...(roles ? { hints: { roles } } : {}) };
+      }),
+    );
+  }
+
+  /** SLACK_USER_GROUP_ROLES: members of each mapped user group get its role (people not on the roster). */
+  async function rolesFromUserGroups(): Promise<Map<string, Role[]>> {
+    const byUser = new Map<string, Role[]>();
+    for (const [group, role] of Object.entries(config.userGroupRoles)) {
+      if (!isRole(role)) continue;
+      const members = await client.usergroups.users.list({ usergroup: group });
+      for (const userId of members.users ?? []) byUser.set(userId, [...(byUser.get(userId) ?? []), role]);
+    }
+    return byUser;
   }
 
   return {

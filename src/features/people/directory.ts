@@ -14,6 +14,8 @@ export interface DirectoryUser {
   email: string | undefined;
   isBot: boolean;
   deleted: boolean;
+  /** Roles from platform groups, for people the roster does not know. */
+  hints?: Actor['hints'];
 }
 
 export interface DirectorySummary {
@@ -33,8 +35,10 @@ export async function syncDirectory(services: Services, platform: Platform, work
       summary.ignored++;
       continue;
     }
-    const actor: Actor = { platform, workspace, userId: user.userId, displayName: user.displayName, ...(user.email ? { email: user.email } : {}) };
+    const actor: Actor = { platform, workspace, userId: user.userId, displayName: user.displayName, ...(user.email ? { email: user.email } : {}), ...(user.hints ? { hints: user.hints } : {}) };
     if (await accountFor(services.db, actor)) {
+      // Resolving applies group roles to people the roster does not know.
+      if (user.hints) await resolveMember(services, actor, nowIso);
       summary.alreadyLinked++;
       continue;
     }

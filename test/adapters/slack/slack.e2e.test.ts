@@ -29,7 +29,7 @@ afterEach(async () => {
   await h?.close();
 });
 
-async function startHttp(options: { schedules?: string } = {}) {
+async function startHttp(options: { schedules?: string; userGroupRoles?: Record<string, string> } = {}) {
   fake = await startFakeSlack({
     users: [
       fakeMember('U1001', { name: 'kim', email: 'kim@city.example' }),
@@ -40,7 +40,7 @@ async function startHttp(options: { schedules?: string } = {}) {
     ],
   });
   h = await createHarness({ start: KST('2026-11-27', '08:30'), ...(options.schedules ? { schedules: options.schedules } : {}) });
-  const config: SlackConfig = { botToken: 'xoxb-test', appToken: undefined, signingSecret: SECRET, port: 0, apiUrl: fake.apiUrl, userGroupRoles: {} };
+  const config: SlackConfig = { botToken: 'xoxb-test', appToken: undefined, signingSecret: SECRET, port: 0, apiUrl: fake.apiUrl, userGroupRoles: options.userGroupRoles ?? {} };
   slack = createSlackAdapter(h.engine, h.services, config);
   const { port } = await slack.start();
   url = `http://127.0.0.1:${port}/slack/events`;
@@ -74,6 +74,24 @@ describe('Slack adapter over HTTP (real Bolt receiver, fake Web API)', () => {
     // Accounts are kept per workspace: the team that auth.test names.
     expect(new Set(accounts.map((a) => a.workspace)).size).toBe(1);
     expect((await slack!.syncDirectory()).alreadyLinked).toBe(3);
+  });
+
+  it('maps Slack user groups to roles for people the roster does not know, never for roster members', async () => {
+    await startHttp({ userGroupRoles: { S0AUDIT: 'hr' } });
+    fake.userGroups.set('S0AUDIT', ['U1001', 'U9000']);
+    await slack!.syncDirectory();
+    const roles = await h.services.db
+      .selectFrom('members')
+      .innerJoin('member_accounts', 'member_accounts.member_id', 'members.id')
+      .select(['member_accounts.platform_user_id', 'members.roles'])
+      .where('member_accounts.platform', '=', 'slack')
+      .orderBy('member_accounts.platform_user_id')
+      .execute();
+    expect(roles).toEqual([
+      { platform_user_id: 'U1001', roles: 'employee' },
+      { platform_user_id: 'U1002', roles: 'employee' },
+      { platform_user_id: 'U9000', roles: 'employee;hr' },
+    ]);
   });
 
   it('/integrity quiz → an ephemeral question; pressing a choice records one answer and replaces it with the result; repeats and retries record nothing', async () => {

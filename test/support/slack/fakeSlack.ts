@@ -131,6 +131,8 @@ export class FakeSlack {
   /** Messages the bot posted, by `${channel}:${ts}` (chat.update needs them to exist). */
   readonly messages = new Map<string, Record<string, unknown>>();
   users: SlackMember[];
+  /** User group id → member user ids, for usergroups.users.list. */
+  userGroups = new Map<string, string[]>();
   readonly socket: FakeSocketMode;
   private readonly failures = new Map<string, Failure[]>();
   private readonly openedDms = new Set<string>();
@@ -256,6 +258,11 @@ export class FakeSlack {
       }
       case 'users.list':
         return this.usersList(args);
+      case 'usergroups.users.list': {
+        const users = this.userGroups.get(need(args, 'usergroup', 'invalid_arguments'));
+        if (!users) throw new SlackApiError('no_such_subteam');
+        return { users };
+      }
       case 'users.info': {
         const user = this.users.find((u) => u.id === args['user']);
         if (!user) throw new SlackApiError('user_not_found');
