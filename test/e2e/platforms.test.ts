@@ -10,6 +10,7 @@ import { chatInputInteraction } from '../support/discord/payloads.js';
 import { fakeMember, startFakeSlack, type RunningFakeSlack } from '../support/slack/fakeSlack.js';
 import { signedRequest, slashCommand } from '../support/slack/signing.js';
 import { query, ROOT, tempDir } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 const APP = '920000000000000001';
 const GUILD = '920000000000000002';
@@ -37,15 +38,6 @@ function startProbity(env: Record<string, string>): { logs: () => string; exited
   return { logs: () => logs, exited };
 }
 
-async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('npm start with chat platforms configured', () => {
   it('Discord: logs in through the fake gateway, answers /integrity quiz within 3 s, stops on SIGTERM', async () => {

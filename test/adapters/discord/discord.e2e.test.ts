@@ -11,6 +11,7 @@ import { Scheduler } from '../../../src/scheduler/scheduler.js';
 import { startFakeDiscord, type FakeDiscord } from '../../support/discord/fakeDiscord.js';
 import { botMessage, buttonInteraction, chatInputInteraction } from '../../support/discord/payloads.js';
 import { createHarness, type Harness } from '../../support/harness.js';
+import { waitFor } from '../../support/wait.js';
 
 const APP = '910000000000000001';
 const GUILD = '910000000000000002';
@@ -47,15 +48,6 @@ async function start(schedules?: string) {
   await discord.start();
 }
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 type Body = { flags?: number; type?: number; data?: { flags?: number }; embeds?: { title?: string; description?: string; fields?: { name: string; value: string }[] }[]; components?: { components: { custom_id: string; disabled?: boolean }[] }[]; content?: string };
 const text = (body: unknown) => JSON.stringify(body);

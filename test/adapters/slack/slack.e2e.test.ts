@@ -12,6 +12,7 @@ import { Scheduler } from '../../../src/scheduler/scheduler.js';
 import { createHarness, type Harness } from '../../support/harness.js';
 import { fakeMember, startFakeSlack, type RunningFakeSlack } from '../../support/slack/fakeSlack.js';
 import { appHomeOpened, blockActions, eventCallback, retryHeaders, signedRequest, slashCommand, teamJoin } from '../../support/slack/signing.js';
+import { waitFor } from '../../support/wait.js';
 
 const SECRET = 'test-signing-secret';
 const TEAM = 'T0PROBITY';
@@ -46,15 +47,6 @@ async function startHttp(options: { schedules?: string; userGroupRoles?: Record<
   url = `http://127.0.0.1:${port}/slack/events`;
 }
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function answers(): Promise<number> {
   return (await h.services.db.selectFrom('quiz_answers').select('id').execute()).length;

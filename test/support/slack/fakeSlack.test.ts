@@ -19,20 +19,12 @@ import {
   urlVerification,
   viewSubmission,
 } from './signing.js';
+import { waitFor } from '../wait.js';
 
 const BOT_TOKEN = 'xoxb-fake-bot-token';
 const APP_TOKEN = 'xapp-1-A0PROBITY-1-fake';
 const SIGNING_SECRET = 'fake-signing-secret';
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 2000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('waitFor: timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 let fake: RunningFakeSlack;
 beforeEach(async () => {
