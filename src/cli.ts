@@ -56,6 +56,7 @@ async function rosterImport(config: Config, args: string[], io: CliIo): Promise<
     return 1;
   }
   const now = systemClock.now();
+  const started = performance.now();
   const result = await withDb(config, (db) =>
     importRoster(db, csv, {
       sync: args.includes('--sync'),
@@ -73,7 +74,8 @@ async function rosterImport(config: Config, args: string[], io: CliIo): Promise<
     return 1;
   }
   for (const p of result.problems) io.err(report(p));
-  io.out(t(config.locale, 'cli.roster.done', result as unknown as Record<string, number>));
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  io.out(t(config.locale, 'cli.roster.done', { ...result, imported: String(result.imported), problems: result.problems.length, seconds }));
   return 0;
 }
 

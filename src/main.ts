@@ -5,8 +5,6 @@
  * `main.ts cli …` runs the admin commands (npm run cli), with the adapters' own commands added.
  */
 import { ConsoleAdapter } from '../adapters/console/console.js';
-import { createDiscordAdapter, registerCommands } from '../adapters/discord/app.js';
-import { createSlackAdapter } from '../adapters/slack/app.js';
 import { composers, createEngine, planners } from './app.js';
 import { openServices } from './bootstrap.js';
 import { runCli, type CliExtension } from './cli.js';
@@ -39,6 +37,7 @@ const discordRegister: CliExtension = async (config, args, io) => {
   }
   const guild = argValue(args, '--guild');
   const guilds = guild ? [guild] : config.discord.guildIds;
+  const { registerCommands } = await import('../adapters/discord/app.js');
   for (const id of guilds) {
     await registerCommands(config.discord, id);
     io.out(t(config.locale, 'cli.discord.registered', { guild: id }));
@@ -62,7 +61,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const ports: ChatPort[] = [];
     let console: ConsoleAdapter | undefined;
 
+    // Platform SDKs are loaded only when their platform is configured: the console and the admin
+    // commands start without them.
     if (config.slack) {
+      const { createSlackAdapter } = await import('../adapters/slack/app.js');
       const slack = createSlackAdapter(engine, services, config.slack);
       await slack.start();
       stops.unshift(slack.stop);
@@ -71,6 +73,7 @@ async function main(argv: readonly string[]): Promise<number> {
       log.info({ ...synced, unassigned: synced.unassigned }, 'slack directory synced');
     }
     if (config.discord) {
+      const { createDiscordAdapter } = await import('../adapters/discord/app.js');
       const discord = createDiscordAdapter(engine, services, config.discord);
       await discord.start();
       stops.unshift(discord.stop);

@@ -94,10 +94,10 @@ export class Dispatcher {
     const context: BatchContext = { runs: new Map(), people: await this.loadPeople(batch) };
     // A pipeline of one: the next message is written while the current one is on the wire, but only
     // one is ever in flight, so a crash can repeat at most that one.
-    let next = batch.length > 0 ? this.prepare(batch[0]!, context) : undefined;
+    let next = batch.length > 0 ? this.prepareSafely(batch[0]!, context) : undefined;
     for (let i = 0; i < batch.length; i++) {
       const prepared = await next!;
-      next = i + 1 < batch.length ? this.prepare(batch[i + 1]!, context) : undefined;
+      next = i + 1 < batch.length ? this.prepareSafely(batch[i + 1]!, context) : undefined;
       if (prepared) await this.send(prepared);
     }
     return batch.length;
@@ -158,6 +158,20 @@ export class Dispatcher {
     this.running = false;
     this.wake();
     await this.loop;
+  }
+
+  /**
+   * prepare() that never rejects: it runs ahead of the send in flight, so a failure here (a database
+   * error) must not become an unhandled rejection. The row goes back to the queue with backoff.
+   */
+  private async prepareSafely(delivery: Delivery, context: BatchContext): Promise<Prepared | null> {
+    try {
+      return await this.prepare(delivery, context);
+    } catch (error) {
+      this.services.log.error({ err: error, deliveryId: delivery.id }, 'preparing a delivery failed');
+      await this.retryOrFail(delivery.id, delivery.attempts + 1, 'internal_error').catch(() => undefined);
+      return null;
+    }
   }
 
   /**

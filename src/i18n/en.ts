@@ -126,7 +126,7 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'cli.migrated': 'The database is up to date (applied now: {applied}).',
   'cli.migrated_none': 'none',
   'cli.roster.rejected': 'The roster has {count} error(s); nothing was imported. Fix them and run again, or use --skip-invalid to import only the valid rows.',
-  'cli.roster.done': 'Roster imported: {added} new, {updated} changed, {rejoined} rejoined, {unchanged} unchanged, {left} marked as left, {skipped} rows skipped.',
+  'cli.roster.done': 'Roster imported: {added} new, {updated} changed, {rejoined} rejoined, {unchanged} unchanged, {left} marked as left, {skipped} rows skipped ({seconds} s).',
   'cli.content.ok': '{packs} content pack(s) valid: {quiz} quiz items, {nudges} nudges, {pledges} pledges.',
   'cli.content.warnings': '{count} point(s) to check:',
 
