@@ -1,5 +1,5 @@
 /**
- * The Slack ChatPort over the Web API. The WebClient's own retries are turned off and rate-limited
+ * The Slack ChatPort over the Web API (chat.postMessage). The WebClient's own retries are turned off and rate-limited
  * calls rejected, so the outbox owns every retry: 429 becomes "rate limited" with Slack's Retry-After,
  * 5xx and network errors become transient, and errors that retrying cannot fix (the bot is not in the
  * channel, the user is gone) fail the delivery at once with Slack's error code as the reason.
@@ -63,21 +63,21 @@ export class SlackChatPort implements ChatPort {
     private readonly dmChannels: DmChannelStore,
   ) {}
 
-  /** The DM channel with a user: from the store, or opened once (conversations.open is a slow-tier method). */
+  /**
+   * Where to post a DM: the DM channel id once known, else the user id itself — chat.postMessage with
+   * a user id posts to that user's DM with the app, so no conversations.open call (a slow-tier method,
+   * about 50 a minute) stands between a 09:00 fan-out and 5,000 members.
+   */
   async dmChannel(workspace: string, userId: string): Promise<string> {
-    const known = await this.dmChannels.get(workspace, userId);
-    if (known) return known;
-    const opened = await this.client.conversations.open({ users: userId });
-    const channelId = opened.channel?.id;
-    if (!channelId) throw new DeliveryError({ kind: 'transient' }, 'no_dm_channel');
-    await this.dmChannels.set(workspace, userId, channelId);
-    return channelId;
+    return (await this.dmChannels.get(workspace, userId)) ?? userId;
   }
 
   async send(recipient: Recipient, message: Message): Promise<SentRef> {
     try {
       const channel = recipient.kind === 'channel' ? recipient.channelId : await this.dmChannel(recipient.workspace, recipient.userId);
       const posted = await this.client.chat.postMessage({ channel, ...renderMessage(message) });
+      // Remember the DM channel Slack used, for updates and the next message.
+      if (recipient.kind === 'user' && posted.channel && posted.channel !== channel) await this.dmChannels.set(recipient.workspace, recipient.userId, posted.channel);
       return { conversationId: posted.channel ?? channel, messageId: posted.ts ?? '' };
     } catch (error) {
       throw error instanceof DeliveryError ? error : toDeliveryError(error);

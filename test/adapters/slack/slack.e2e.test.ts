@@ -167,7 +167,7 @@ describe('Slack adapter over HTTP (real Bolt receiver, fake Web API)', () => {
     ]);
   });
 
-  it('scheduled quiz by DM through the outbox: conversations.open once per member, then cached; 429 and not_in_channel handled', async () => {
+  it('scheduled quiz by DM through the outbox: posted to the user id (no conversations.open), the DM channel remembered; 429 and not_in_channel handled', async () => {
     await startHttp({ schedules: 'schedules:\n  - name: daily-quiz\n    kind: quiz\n    cron: "0 9 * * 1-5"\n' });
     await slack!.syncDirectory();
     h.clock.set(KST('2026-11-27', '09:00'));
@@ -190,16 +190,21 @@ describe('Slack adapter over HTTP (real Bolt receiver, fake Web API)', () => {
     // Two roster members and one enrolled stranger have Slack accounts; the other two roster members do not.
     expect(after.filter((r) => r.status === 'sent')).toHaveLength(3);
     expect(after.filter((r) => r.error === 'no_account')).toHaveLength(2);
-    expect(fake.callsOf('conversations.open')).toHaveLength(3);
+    expect(fake.callsOf('conversations.open')).toHaveLength(0);
+    const firstDay = fake.callsOf('chat.postMessage').map((c) => c.args['channel']);
+    expect(new Set(firstDay)).toEqual(new Set(['U1001', 'U1002', 'U9000']));
     const dm = fake.callsOf('chat.postMessage').at(-1)!;
     expect(JSON.stringify(dm.args['blocks'])).toContain('오늘의 청렴 퀴즈');
+    const remembered = await h.services.db.selectFrom('member_accounts').select('dm_channel_id').where('platform', '=', 'slack').orderBy('platform_user_id').execute();
+    expect(remembered.map((r) => r.dm_channel_id)).toEqual(['DU1001', 'DU1002', 'DU9000']);
 
-    // The next day: DM channels come from the database, not conversations.open.
+    // The next day: posted to the remembered DM channels.
     h.clock.set(KST('2026-11-30', '09:00'));
     await new Scheduler(h.services, planners).runDue();
     fake.failNext('chat.postMessage', { error: 'not_in_channel' });
+    const before = fake.callsOf('chat.postMessage').length;
     await dispatcher.drainDue();
-    expect(fake.callsOf('conversations.open')).toHaveLength(3);
+    expect(fake.callsOf('chat.postMessage').slice(before).map((c) => String(c.args['channel'])).every((c) => c.startsWith('D'))).toBe(true);
     const monday = await h.services.db.selectFrom('deliveries').innerJoin('job_runs', 'job_runs.id', 'deliveries.job_run_id').select(['deliveries.status', 'deliveries.error']).where('job_runs.day', '=', '2026-11-30').execute();
     expect(monday.filter((r) => r.status === 'failed' && r.error === 'not_in_channel')).toHaveLength(1);
     expect(monday.filter((r) => r.status === 'sent')).toHaveLength(2);
