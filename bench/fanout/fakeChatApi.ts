@@ -10,6 +10,12 @@ import type { AddressInfo } from 'node:net';
 export interface FakeApiOptions {
   rate: number;
   failRate: number;
+  /**
+   * 'generic': POST /messages with JSON. 'slack': Slack's Web API shape (POST /api/chat.postMessage,
+   * form-encoded, answers {ok, channel, ts}; 429 with a whole-second Retry-After as Slack sends it;
+   * injected failures are 503 and ok:false internal_error, since a Slack 429 pauses the whole workspace).
+   */
+  flavour?: 'generic' | 'slack';
   /** Deterministic failure injection. */
   random: () => number;
 }
@@ -19,13 +25,13 @@ export interface FakeApi {
   accepted: string[];
   firstAcceptedAt: number | undefined;
   lastAcceptedAt: number | undefined;
-  rejected: { rateLimited: number; injected429: number; injected503: number };
+  rejected: { rateLimited: number; injected429: number; injected503: number; injectedPlatformError: number };
   onAccepted?: (count: number) => void;
   close(): Promise<void>;
 }
 
-/** Bursts the fake tolerates: a tenth of a second's worth, as a real platform's leaky bucket does. */
-const BURST_SECONDS = 0.1;
+/** Bursts the fake tolerates: a fifth of a second's worth, as a real platform's bucket does. */
+const BURST_SECONDS = 0.2;
 const INJECTED_RETRY_AFTER_S = 0.05;
 
 export async function startFakeChatApi(options: FakeApiOptions): Promise<FakeApi> {
@@ -37,14 +43,15 @@ export async function startFakeChatApi(options: FakeApiOptions): Promise<FakeApi
     accepted: [],
     firstAcceptedAt: undefined,
     lastAcceptedAt: undefined,
-    rejected: { rateLimited: 0, injected429: 0, injected503: 0 },
+    rejected: { rateLimited: 0, injected429: 0, injected503: 0, injectedPlatformError: 0 },
     close: async () => undefined,
   };
   const server: Server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/messages') {
+      const slack = options.flavour === 'slack';
+      if (req.method !== 'POST' || req.url !== (slack ? '/api/chat.postMessage' : '/messages')) {
         res.writeHead(404).end();
         return;
       }
@@ -53,7 +60,8 @@ export async function startFakeChatApi(options: FakeApiOptions): Promise<FakeApi
       updated = now;
       if (tokens < 1) {
         api.rejected.rateLimited++;
-        const retryAfter = ((1 - tokens) / options.rate).toFixed(3);
+        const seconds = (1 - tokens) / options.rate;
+        const retryAfter = slack ? String(Math.max(1, Math.ceil(seconds))) : seconds.toFixed(3);
         res.writeHead(429, { 'retry-after': retryAfter, 'x-ratelimit-global': 'true', 'content-type': 'application/json' }).end('{"ok":false,"error":"ratelimited"}');
         return;
       }
@@ -64,16 +72,24 @@ export async function startFakeChatApi(options: FakeApiOptions): Promise<FakeApi
         res.writeHead(503, { 'content-type': 'application/json' }).end('{"ok":false,"error":"service_unavailable"}');
         return;
       }
+      if (roll < options.failRate && slack) {
+        api.rejected.injectedPlatformError++;
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":false,"error":"internal_error"}');
+        return;
+      }
       if (roll < options.failRate) {
         api.rejected.injected429++;
         res.writeHead(429, { 'retry-after': String(INJECTED_RETRY_AFTER_S), 'content-type': 'application/json' }).end('{"ok":false,"error":"ratelimited"}');
         return;
       }
-      const { recipient } = JSON.parse(body) as { recipient: string };
+      // A Slack DM goes to the user id the first time and to the DM channel (D…) after: count the person.
+      const channel = slack ? (new URLSearchParams(body).get('channel') ?? '') : (JSON.parse(body) as { recipient: string }).recipient;
+      const recipient = slack && channel.startsWith('D') ? `U${channel.slice(1)}` : channel;
       api.accepted.push(recipient);
       api.firstAcceptedAt ??= now;
       api.lastAcceptedAt = now;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, id: String(api.accepted.length) }));
+      const answer = slack ? { ok: true, channel: recipient.startsWith('U') ? `D${recipient.slice(1)}` : recipient, ts: `1700000000.${String(api.accepted.length).padStart(6, '0')}` } : { ok: true, id: String(api.accepted.length) };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
       api.onAccepted?.(api.accepted.length);
     });
   });
