@@ -25,6 +25,9 @@ export interface InteractionFacts {
  * "123…=role:hr" and "456…=department:행정국/감사과". Applies to people the roster does not know.
  */
 export function hintsFromRoles(roles: readonly string[], roleMap: Readonly<Record<string, string>>): Actor['hints'] | undefined {
+  // Without a mapping, Discord roles say nothing; with one, they say everything, so a removed role is
+  // taken away again (an empty list included).
+  if (Object.keys(roleMap).length === 0) return undefined;
   const probityRoles = new Set<Role>();
   let department: string[] | undefined;
   for (const id of roles) {
@@ -36,8 +39,7 @@ export function hintsFromRoles(roles: readonly string[], roleMap: Readonly<Recor
       department ??= parseDepartmentPath(target.slice('department:'.length));
     }
   }
-  if (probityRoles.size === 0 && !department) return undefined;
-  return { ...(probityRoles.size > 0 ? { roles: [...probityRoles] } : {}), ...(department ? { department } : {}) };
+  return { roles: [...probityRoles], ...(department ? { department } : {}) };
 }
 
 function actorOf(facts: InteractionFacts): Actor {

@@ -19,8 +19,11 @@ const PERMANENT_CODES: Readonly<Record<number, string>> = {
   50035: 'invalid_form_body',
 };
 
+/** A request that has not answered by then is abandoned and retried: far below the outbox's claim. */
+const DISCORD_REQUEST_TIMEOUT_MS = 15_000;
+
 export function createRest(token: string, apiUrl: string | undefined): REST {
-  return new REST({ ...(apiUrl ? { api: apiUrl } : {}), retries: 0, rejectOnRateLimit: () => true }).setToken(token);
+  return new REST({ ...(apiUrl ? { api: apiUrl } : {}), retries: 0, rejectOnRateLimit: () => true, timeout: DISCORD_REQUEST_TIMEOUT_MS }).setToken(token);
 }
 
 export function toDeliveryError(error: unknown): DeliveryError {
@@ -30,6 +33,8 @@ export function toDeliveryError(error: unknown): DeliveryError {
   if (error instanceof DiscordAPIError) {
     const code = typeof error.code === 'number' ? error.code : 0;
     if (PERMANENT_CODES[code]) return new DeliveryError({ kind: 'permanent' }, PERMANENT_CODES[code]);
+    // A rejected token fails every message alike: hold the platform and keep the rows for later.
+    if (error.status === 401) return new DeliveryError({ kind: 'rate_limited', retryAfterMs: 60_000, global: true }, 'invalid_token');
     if (error.status >= 500) return new DeliveryError({ kind: 'transient' }, `http_${error.status}`);
     return new DeliveryError({ kind: 'permanent' }, `http_${error.status}`);
   }

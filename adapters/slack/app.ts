@@ -144,15 +144,15 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
       services,
       'slack',
       teamId,
-      users.map((u) => {
-        const roles = groupRoles.get(u.id);
-        return { ...directoryUser(u), ...(roles ? { hints: { roles } } : {}) };
-      }),
+      // With a group mapping, everyone's mapped roles are stated, an empty list included, so leaving a
+      // group takes its role away.
+      users.map((u) => ({ ...directoryUser(u), ...(groupRoles ? { hints: { roles: groupRoles.get(u.id) ?? [] } } : {}) })),
     );
   }
 
   /** SLACK_USER_GROUP_ROLES: members of each mapped user group get its role (people not on the roster). */
-  async function rolesFromUserGroups(): Promise<Map<string, Role[]>> {
+  async function rolesFromUserGroups(): Promise<Map<string, Role[]> | undefined> {
+    if (Object.keys(config.userGroupRoles).length === 0) return undefined;
     const byUser = new Map<string, Role[]>();
     for (const [group, role] of Object.entries(config.userGroupRoles)) {
       if (!isRole(role)) continue;

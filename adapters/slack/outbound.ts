@@ -9,30 +9,24 @@ import { DeliveryError, type ChatPort, type DmChannelStore, type Recipient, type
 import type { Message } from '../../src/ui/card.js';
 import { renderMessage } from './render.js';
 
-/** Slack error codes that no retry can fix. */
-const PERMANENT_ERRORS = new Set([
-  'not_in_channel',
-  'channel_not_found',
-  'user_not_found',
-  'users_not_found',
-  'is_archived',
-  'account_inactive',
-  'cannot_dm_bot',
-  'user_disabled',
-  'msg_too_long',
-  'invalid_blocks',
-  'no_permission',
-  'missing_scope',
-  'not_authed',
-  'invalid_auth',
-  'restricted_action',
-]);
+/** Slack error codes that a retry can fix; any other ok:false code is about this message and final. */
+const TRANSIENT_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'team_added_to_org']);
+/**
+ * Errors about Probity's own token or app, not the recipient: every message would fail alike, so the
+ * platform pauses and the rows wait (an operator fixes the token) rather than each failing for good.
+ */
+const APP_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'missing_scope', 'no_permission', 'ekm_access_denied']);
+/** How long to hold sending after an app-wide error before trying again. */
+const APP_ERROR_PAUSE_MS = 60_000;
+/** A request that has not answered by then is abandoned and retried: far below the outbox's claim. */
+export const SLACK_REQUEST_TIMEOUT_MS = 15_000;
 
 export function createWebClient(token: string, apiUrl: string | undefined): WebClient {
   return new WebClient(token, {
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
+    timeout: SLACK_REQUEST_TIMEOUT_MS,
   });
 }
 
@@ -41,11 +35,13 @@ export function toDeliveryError(error: unknown): DeliveryError {
   const e = error as WebAPICallError & { retryAfter?: number; statusCode?: number; data?: { error?: string } };
   switch (e.code) {
     case ErrorCode.RateLimitedError:
-      // chat.postMessage limits apply per workspace: pause the whole platform for Slack's Retry-After.
+      // Slack's limits apply per method and workspace, and DMs each go to a different channel, so a
+      // 429 means the workspace limit: pause the whole platform for Slack's Retry-After.
       return new DeliveryError({ kind: 'rate_limited', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000, global: true }, 'rate_limited');
     case ErrorCode.PlatformError: {
       const reason = e.data?.error ?? 'platform_error';
-      return new DeliveryError(PERMANENT_ERRORS.has(reason) ? { kind: 'permanent' } : { kind: 'transient' }, reason);
+      if (APP_ERRORS.has(reason)) return new DeliveryError({ kind: 'rate_limited', retryAfterMs: APP_ERROR_PAUSE_MS, global: true }, reason);
+      return new DeliveryError(TRANSIENT_ERRORS.has(reason) ? { kind: 'transient' } : { kind: 'permanent' }, reason);
     }
     case ErrorCode.HTTPError:
       return new DeliveryError((e.statusCode ?? 500) >= 500 ? { kind: 'transient' } : { kind: 'permanent' }, `http_${e.statusCode ?? 'error'}`);
@@ -73,14 +69,18 @@ export class SlackChatPort implements ChatPort {
   }
 
   async send(recipient: Recipient, message: Message): Promise<SentRef> {
+    let sent: SentRef;
     try {
       const channel = recipient.kind === 'channel' ? recipient.channelId : await this.dmChannel(recipient.workspace, recipient.userId);
       const posted = await this.client.chat.postMessage({ channel, ...renderMessage(message) });
-      // Remember the DM channel Slack used, for updates and the next message.
-      if (recipient.kind === 'user' && posted.channel && posted.channel !== channel) await this.dmChannels.set(recipient.workspace, recipient.userId, posted.channel);
-      return { conversationId: posted.channel ?? channel, messageId: posted.ts ?? '' };
+      sent = { conversationId: posted.channel ?? channel, messageId: posted.ts ?? '' };
     } catch (error) {
       throw error instanceof DeliveryError ? error : toDeliveryError(error);
     }
+    // Remember the DM channel Slack used. The message is out: failing to remember must not resend it.
+    if (recipient.kind === 'user' && sent.conversationId !== recipient.userId) {
+      await this.dmChannels.set(recipient.workspace, recipient.userId, sent.conversationId).catch(() => undefined);
+    }
+    return sent;
   }
 }

@@ -10,10 +10,11 @@ import type { Delivery, JobRun, Member, MemberAccount } from '../db/schema.js';
 import { ANY_PLATFORM } from '../scheduler/plan.js';
 import { toSchedule, type Schedule } from '../scheduler/schedules.repository.js';
 import type { Message } from '../ui/card.js';
-import { claimDue, hasOutstanding, markFinal, markRetry, markSent, nextDueAt, releaseClaims } from './outbox.repository.js';
+import { claimDue, hasOutstanding, markFinal, markRetry, markSent, nextDueAt, releaseClaims, renewClaim } from './outbox.repository.js';
 import { DeliveryError, type ChatPort, type Recipient } from './port.js';
 import { realSleep, TokenBucket, type Sleep } from './rateLimiter.js';
 import { backoffMs } from './retry.js';
+import { localDay } from '../time.js';
 
 export interface Outgoing {
   delivery: Delivery;
@@ -188,14 +189,19 @@ export class Dispatcher {
       context.runs.set(delivery.job_run_id, run);
     }
 
+    // A scheduled message belongs to its day: after a stop, yesterday's quiz is not sent this morning.
+    if (localDay(this.services.clock.now(), run.schedule.timezone) !== run.jobRun.day) {
+      await markFinal(db, delivery.id, this.services.config.instanceId, { status: 'skipped', attempts: delivery.attempts, error: 'expired' });
+      return null;
+    }
     const attempts = delivery.attempts + 1;
     const target = this.target(delivery, context.people);
     if ('failure' in target) {
-      await markFinal(db, delivery.id, { status: 'failed', attempts, error: target.failure });
+      await markFinal(db, delivery.id, this.services.config.instanceId, { status: 'failed', attempts, error: target.failure });
       return null;
     }
     if ('skip' in target) {
-      await markFinal(db, delivery.id, { status: 'skipped', attempts: delivery.attempts, error: target.skip });
+      await markFinal(db, delivery.id, this.services.config.instanceId, { status: 'skipped', attempts: delivery.attempts, error: target.skip });
       return null;
     }
     const { port, recipient, member } = target;
@@ -210,7 +216,7 @@ export class Dispatcher {
       return null;
     }
     if (message === null) {
-      await markFinal(db, delivery.id, { status: 'skipped', attempts: delivery.attempts, error: 'not_needed', platform: port.platform });
+      await markFinal(db, delivery.id, this.services.config.instanceId, { status: 'skipped', attempts: delivery.attempts, error: 'not_needed', platform: port.platform });
       return null;
     }
     return { delivery, attempts, port, recipient, message };
@@ -221,9 +227,15 @@ export class Dispatcher {
     const { db, clock, config, log } = this.services;
     const bucket = this.buckets.get(port.platform)!;
     await bucket.take();
+    // Waiting for the bucket may have outlasted the claim: send only while this instance still holds it.
+    const leaseUntil = new Date(clock.now().getTime() + (this.options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString();
+    if (!(await renewClaim(db, delivery.id, config.instanceId, leaseUntil))) {
+      log.warn({ deliveryId: delivery.id }, 'claim lost before sending; another instance has the row');
+      return;
+    }
     try {
       const sent = await port.send(recipient, message);
-      await markSent(db, delivery.id, { platform: port.platform, ref: `${sent.conversationId}/${sent.messageId}`, nowIso: clock.now().toISOString(), attempts });
+      await markSent(db, delivery.id, config.instanceId, { platform: port.platform, ref: `${sent.conversationId}/${sent.messageId}`, nowIso: clock.now().toISOString(), attempts });
     } catch (error) {
       if (!(error instanceof DeliveryError)) {
         log.warn({ err: error, deliveryId: delivery.id }, 'unexpected send error, will retry');
@@ -232,11 +244,11 @@ export class Dispatcher {
       }
       const { failure, reason } = error;
       if (failure.kind === 'permanent') {
-        await markFinal(db, delivery.id, { status: 'failed', attempts, error: reason, platform: port.platform });
+        await markFinal(db, delivery.id, this.services.config.instanceId, { status: 'failed', attempts, error: reason, platform: port.platform });
       } else if (failure.kind === 'rate_limited') {
         if (failure.global) bucket.pause(failure.retryAfterMs);
-        if (attempts >= config.maxDeliveryAttempts) await markFinal(db, delivery.id, { status: 'failed', attempts, error: reason, platform: port.platform });
-        else await markRetry(db, delivery.id, { attempts, nextAttemptIso: new Date(clock.now().getTime() + failure.retryAfterMs).toISOString(), error: reason });
+        if (attempts >= config.maxDeliveryAttempts) await markFinal(db, delivery.id, this.services.config.instanceId, { status: 'failed', attempts, error: reason, platform: port.platform });
+        else await markRetry(db, delivery.id, config.instanceId, { attempts, nextAttemptIso: new Date(clock.now().getTime() + failure.retryAfterMs).toISOString(), error: reason });
       } else {
         await this.retryOrFail(delivery.id, attempts, reason);
       }
@@ -245,8 +257,8 @@ export class Dispatcher {
 
   private async retryOrFail(id: number, attempts: number, reason: string): Promise<void> {
     const { db, clock, config } = this.services;
-    if (attempts >= config.maxDeliveryAttempts) await markFinal(db, id, { status: 'failed', attempts, error: reason });
-    else await markRetry(db, id, { attempts, nextAttemptIso: new Date(clock.now().getTime() + backoffMs(attempts, this.options.random)).toISOString(), error: reason });
+    if (attempts >= config.maxDeliveryAttempts) await markFinal(db, id, config.instanceId, { status: 'failed', attempts, error: reason });
+    else await markRetry(db, id, config.instanceId, { attempts, nextAttemptIso: new Date(clock.now().getTime() + backoffMs(attempts, this.options.random)).toISOString(), error: reason });
   }
 
   /** The members a batch addresses and their chat accounts, in two queries rather than two per row. */

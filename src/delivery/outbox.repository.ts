@@ -84,27 +84,46 @@ export async function releaseClaims(db: DbOrTrx, instanceId: string): Promise<nu
   return Number(result.numUpdatedRows);
 }
 
-export async function markSent(db: DbOrTrx, id: number, outcome: { platform: string; ref: string; nowIso: string; attempts: number }): Promise<void> {
+/**
+ * Outcomes are written only by the instance that holds the claim: if the claim lapsed and another
+ * instance took the row, this one's late answer changes nothing.
+ */
+export async function markSent(db: DbOrTrx, id: number, instanceId: string, outcome: { platform: string; ref: string; nowIso: string; attempts: number }): Promise<void> {
   await db
     .updateTable('deliveries')
     .set({ status: 'sent', platform: outcome.platform, message_ref: outcome.ref, sent_at: outcome.nowIso, attempts: outcome.attempts, claimed_until: null, error: null })
     .where('id', '=', id)
+    .where('claimed_by', '=', instanceId)
     .execute();
 }
 
-export async function markRetry(db: DbOrTrx, id: number, retry: { attempts: number; nextAttemptIso: string; error: string }): Promise<void> {
+/** Renews this instance's claim on a row just before sending it; false when the claim was lost. */
+export async function renewClaim(db: DbOrTrx, id: number, instanceId: string, leaseUntilIso: string): Promise<boolean> {
+  const result = await db
+    .updateTable('deliveries')
+    .set({ claimed_until: leaseUntilIso })
+    .where('id', '=', id)
+    .where('claimed_by', '=', instanceId)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function markRetry(db: DbOrTrx, id: number, instanceId: string, retry: { attempts: number; nextAttemptIso: string; error: string }): Promise<void> {
   await db
     .updateTable('deliveries')
     .set({ status: 'pending', attempts: retry.attempts, next_attempt_at: retry.nextAttemptIso, error: retry.error, claimed_by: null, claimed_until: null })
     .where('id', '=', id)
+    .where('claimed_by', '=', instanceId)
     .execute();
 }
 
-export async function markFinal(db: DbOrTrx, id: number, final: { status: 'failed' | 'skipped'; attempts: number; error: string; platform?: string }): Promise<void> {
+export async function markFinal(db: DbOrTrx, id: number, instanceId: string, final: { status: 'failed' | 'skipped'; attempts: number; error: string; platform?: string }): Promise<void> {
   await db
     .updateTable('deliveries')
     .set({ status: final.status, attempts: final.attempts, error: final.error, platform: final.platform ?? null, claimed_until: null })
     .where('id', '=', id)
+    .where('claimed_by', '=', instanceId)
     .execute();
 }
 

@@ -101,6 +101,7 @@ function describe(event: InboundEvent): Record<string, unknown> {
     platform: event.platform,
     actor: `${event.actor.platform}:${event.actor.workspace}:${event.actor.userId}`,
     ...(event.type === 'command' ? { command: event.name } : {}),
-    ...(event.type === 'action' ? { action: event.actionId } : {}),
+    // The action's name only: its arguments can say which answer a person chose.
+    ...(event.type === 'action' ? { action: decodeAction(event.actionId)?.name ?? 'unknown' } : {}),
   };
 }

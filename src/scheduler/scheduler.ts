@@ -15,7 +15,7 @@ import type { Services } from '../engine/context.js';
 import type { Database, JobRunStatus } from '../db/schema.js';
 import { planDeliveries, type PlannedRecipient } from '../delivery/outbox.repository.js';
 import { localDay, type Day } from '../time.js';
-import { CronMatcher, localMinutes } from './cron.js';
+import { CronMatcher, floorToMinute, localMinutes } from './cron.js';
 import { allSchedules, type Schedule } from './schedules.repository.js';
 
 /** How far back the scheduler looks for slots to record when it has been down. */
@@ -46,6 +46,8 @@ export interface SlotOutcome {
 
 export class Scheduler {
   private readonly matchers = new Map<string, CronMatcher>();
+  /** Per schedule, the minute up to which fire times have been walked in this process. */
+  private readonly scanned = new Map<number, number>();
   private ticker: ScheduledTask | undefined;
   private busy: Promise<unknown> = Promise.resolve();
 
@@ -79,11 +81,18 @@ export class Scheduler {
     for (const schedule of await allSchedules(db)) {
       if (!schedule.enabled) continue;
       const last = await db.selectFrom('job_runs').select((eb) => eb.fn.max('slot').as('slot')).where('schedule_id', '=', schedule.id).executeTakeFirst();
-      const floor = Math.max(Date.parse(schedule.createdAt), last?.slot ? Date.parse(last.slot) : 0, now.getTime() - MAX_LOOKBACK_MS);
+      // From the start of the day the schedule was created (a first start at 09:05 still sends the 09:00
+      // quiz, by the same-day rule), or from its last recorded slot; never more than the lookback.
+      const createdDayStart = startOfLocalDay(new Date(schedule.createdAt), schedule.timezone);
+      const scannedTo = this.scanned.get(schedule.id) ?? 0;
+      const floor = Math.max(createdDayStart, last?.slot ? Date.parse(last.slot) : 0, now.getTime() - MAX_LOOKBACK_MS, scannedTo);
       for (const instant of this.matcher(schedule).fireTimesBetween(new Date(floor), now)) {
         const outcome = await this.handleSlot(schedule, instant, now);
         if (outcome) outcomes.push(outcome);
       }
+      // Minutes already walked are not walked again at the next tick (a weekly schedule would
+      // otherwise re-test up to a week of minutes every minute).
+      this.scanned.set(schedule.id, Math.max(scannedTo, floorToMinute(now).getTime()));
     }
     if (outcomes.some((o) => o.status === 'planned' && o.planned > 0)) this.onPlanned();
     return outcomes;
@@ -169,4 +178,9 @@ export async function claimSlot(
     .returning('id')
     .executeTakeFirst();
   return inserted?.id ?? null;
+}
+
+/** The instant local midnight began, on the local day of `instant`. */
+function startOfLocalDay(instant: Date, timeZone: string): number {
+  return instant.getTime() - localMinutes(instant, timeZone) * 60_000 - instant.getUTCSeconds() * 1000 - instant.getUTCMilliseconds();
 }

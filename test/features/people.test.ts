@@ -24,13 +24,19 @@ describe('identity', () => {
     h = await createHarness();
     const map = { '111': 'role:hr', '222': 'department:행정국/감사과', '333': 'role:bogus' };
     expect(hintsFromRoles(['111', '222', '333', '999'], map)).toEqual({ roles: ['hr'], department: ['행정국', '감사과'] });
-    expect(hintsFromRoles(['999'], map)).toBeUndefined();
+    // With a mapping, unmapped roles state "no role", so a role taken away in Discord is taken away here.
+    expect(hintsFromRoles(['999'], map)).toEqual({ roles: [] });
+    expect(hintsFromRoles(['111'], {})).toBeUndefined();
     await whoami(discordActor('900000000000000099', hintsFromRoles(['111', '222'], map)));
     const member = await h.services.db.selectFrom('members').innerJoin('departments', 'departments.id', 'members.department_id').select(['members.roles', 'departments.path', 'members.source']).where('members.name', '=', '900000000000000099').executeTakeFirstOrThrow();
     expect(member).toEqual({ roles: 'employee;hr', path: '행정국/감사과', source: 'enrolled' });
     await whoami(discordActor('900000000000000099', { roles: [] }));
     const after = await h.services.db.selectFrom('members').select('roles').where('name', '=', '900000000000000099').executeTakeFirstOrThrow();
     expect(after.roles).toBe('employee');
+    const denied = await h.engine.dispatch({ type: 'command', name: 'status', args: [], platform: 'discord', actor: discordActor('900000000000000099', { roles: [] }), conversation: { id: 'c', kind: 'channel' } });
+    expect(denied.kind === 'ephemeral' && denied.error?.code).toBe('error.forbidden');
+    const audit = await h.services.db.selectFrom('audit_log').select('action').where('action', '=', 'member.groups').execute();
+    expect(audit).toHaveLength(2);
   });
 
   it('GIVEN a roster member THEN platform hints never change their roles', async () => {

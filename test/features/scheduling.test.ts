@@ -138,6 +138,27 @@ describe('the slot ledger', () => {
   });
 });
 
+describe('first start and stale deliveries', () => {
+  it('GIVEN a fresh install started at 09:05 THEN the 09:00 quiz still goes out today', async () => {
+    h = await createHarness({ start: KST('2026-11-27', '09:05'), schedules: QUIZ_AT_NINE });
+    const scheduler = new Scheduler(h.services, planners);
+    expect((await scheduler.runDue()).map((o) => [o.slot, o.status])).toEqual([[KST('2026-11-27', '09:00'), 'planned']]);
+    await scheduler.stop();
+  });
+
+  it('GIVEN rows planned yesterday and never sent THEN they expire instead of arriving the next morning', async () => {
+    h = await createHarness({ start: KST('2026-11-26', '08:00'), schedules: QUIZ_AT_NINE });
+    await linkEveryone();
+    h.clock.set(KST('2026-11-26', '09:00'));
+    await new Scheduler(h.services, planners).runDue();
+    h.clock.set(KST('2026-11-27', '08:30'));
+    const port = new FakePort();
+    await new Dispatcher(h.services, [port], { composers, sleep: noSleep }).drainDue();
+    expect(port.sent).toEqual([]);
+    expect((await deliveries()).map((d) => [d.status, d.error])).toEqual(Array.from({ length: 4 }, () => ['skipped', 'expired']));
+  });
+});
+
 describe('the outbox dispatcher', () => {
   async function planned(schedules = QUIZ_AT_NINE) {
     h = await createHarness({ start: KST('2026-11-27', '08:00'), schedules });

@@ -14,6 +14,7 @@ import {
   memberByEmail,
   memberByEmployeeNo,
   memberById,
+  recordAudit,
   UNASSIGNED_DEPARTMENT,
 } from './people.repository.js';
 
@@ -49,6 +50,13 @@ async function applyHints(services: Services, member: Member, hints: NonNullable
   const departmentId = hints.department ? await ensureDepartment(services.db, hints.department, nowIso) : member.department_id;
   if (roles === member.roles && departmentId === member.department_id) return member;
   await services.db.updateTable('members').set({ roles, department_id: departmentId, updated_at: nowIso }).where('id', '=', member.id).execute();
+  await recordAudit(services.db, {
+    actorMemberId: null,
+    actorLabel: 'platform-groups',
+    action: 'member.groups',
+    details: { memberId: member.id, roles: { from: member.roles, to: roles }, departmentChanged: departmentId !== member.department_id },
+    nowIso,
+  });
   return { ...member, roles, department_id: departmentId };
 }
 

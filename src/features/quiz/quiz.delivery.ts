@@ -10,13 +10,14 @@ import { names, todaysQuestion } from './quiz.handlers.js';
 import { quizDayState } from './quiz.repository.js';
 
 /**
- * Each member's own question by DM; and where Discord has a quiz channel, one post there with a
- * "take today's quiz" button, since Discord members get DMs only when they ask for them.
+ * Each member's own question by DM; and, for an organisation-wide schedule where Discord has a quiz
+ * channel, one post there with a "take today's quiz" button, since Discord members get DMs only when
+ * they ask for them.
  */
 export const planQuiz: Planner = async (services, trx, schedule, slot) => {
   const recipients = await audienceRecipients(trx, schedule);
   const discordChannel = services.config.discord?.quizChannelId;
-  if (schedule.delivery.kind === 'dm' && discordChannel) recipients.push({ memberId: null, recipient: channelRecipient('discord', discordChannel) });
+  if (schedule.delivery.kind === 'dm' && schedule.audience.all && discordChannel) recipients.push({ memberId: null, recipient: channelRecipient('discord', discordChannel) });
   return { payload: { quizDay: slot.day }, recipients };
 };
 

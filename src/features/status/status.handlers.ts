@@ -9,6 +9,11 @@ import { allSchedules, scheduleByName, setPaused } from '../../scheduler/schedul
 import { context, text } from '../../ui/card.js';
 
 const OPERATORS: readonly Role[] = ['hr', 'admin'];
+
+/** HH:MM in the organisation's time zone: operators read 09:00, not 00:00Z. */
+function localTime(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(instant);
+}
 const RECENT_RUNS = 10;
 const TOP_REASONS = 5;
 
@@ -48,12 +53,14 @@ const status: CommandRoute = {
         r.status === 'planned'
           ? t('status.run.counts', { planned: r.planned, sent: c['sent'] ?? 0, pending: (c['pending'] ?? 0) + (c['sending'] ?? 0), failed: c['failed'] ?? 0, skipped: c['skipped'] ?? 0 })
           : t(`status.run.${r.status as 'skipped' | 'missed'}`, { reason: r.reason ?? '' });
-      return `- **${r.name}** ${r.day} ${r.slot.slice(11, 16)}Z: ${state}`;
+      return `- **${r.name}** ${r.day} ${localTime(new Date(r.slot), ctx.config.timezone)}: ${state}`;
     });
-    const reasons = await ctx.db
+    const shown = runs.map((r) => r.id);
+    const reasons = shown.length === 0 ? [] : await ctx.db
       .selectFrom('deliveries')
       .select(['error', (eb) => eb.fn.countAll<string | number>().as('n')])
       .where('status', '=', 'failed')
+      .where('job_run_id', 'in', shown)
       .groupBy('error')
       .orderBy('n', 'desc')
       .limit(TOP_REASONS)
