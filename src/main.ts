@@ -12,7 +12,9 @@ import { ConfigError, loadConfig, loadEnvFile } from './config.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import type { ChatPort } from './delivery/port.js';
 import { ContentError } from './features/content/loader.js';
-import { createLogger } from './log.js';
+import { createLogger, type Logger } from './log.js';
+import type { WorkingDayCalendar } from './scheduler/calendar.js';
+import { addDays, localDay } from './time.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { ScheduleError } from './scheduler/schedules.js';
 import { t } from './i18n/index.js';
@@ -20,6 +22,15 @@ import { t } from './i18n/index.js';
 function argValue(argv: readonly string[], flag: string): string | undefined {
   const i = argv.indexOf(flag);
   return i >= 0 ? argv[i + 1] : undefined;
+}
+
+/** The holiday data is packaged per year: say so well before it runs out, not after a holiday is missed. */
+const CALENDAR_WARNING_DAYS = 60;
+function warnIfCalendarRunsOut(calendar: WorkingDayCalendar, timezone: string, log: Logger): void {
+  const horizon = addDays(localDay(new Date(), timezone), CALENDAR_WARNING_DAYS);
+  if (!calendar.covers(horizon)) {
+    log.warn({ until: horizon }, 'the Korean public-holiday data does not cover the coming weeks: update @hyunbinseo/holidays-kr, or holidays will be treated as working days');
+  }
 }
 
 function untilSignal(): Promise<void> {
@@ -55,6 +66,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // Console mode keeps stderr quiet unless asked: stdout is the conversation.
   const log = createLogger(config.logLevel ?? (chat ? 'info' : 'warn'));
   const services = await openServices(config, { log });
+  warnIfCalendarRunsOut(services.calendar, config.timezone, log);
   const stops: (() => Promise<void>)[] = [async () => services.close()];
   try {
     const engine = createEngine(services);
@@ -69,8 +81,11 @@ async function main(argv: readonly string[]): Promise<number> {
       await slack.start();
       stops.unshift(slack.stop);
       ports.push(slack.port);
-      const synced = await slack.syncDirectory();
-      log.info({ ...synced, unassigned: synced.unassigned }, 'slack directory synced');
+      // In the background: a slow or rate-limited directory must not keep Probity from running.
+      slack.syncDirectory().then(
+        (synced) => log.info({ ...synced, unassigned: synced.unassigned }, 'slack directory synced'),
+        (error: unknown) => log.error({ err: error }, 'slack directory sync failed; people are linked as they write'),
+      );
     }
     if (config.discord) {
       const { createDiscordAdapter } = await import('../adapters/discord/app.js');

@@ -35,6 +35,9 @@ export interface SlackUser {
   real_name?: string;
   deleted?: boolean;
   is_bot?: boolean;
+  /** Multi-channel and single-channel guests: outside the organisation's staff. */
+  is_restricted?: boolean;
+  is_ultra_restricted?: boolean;
   team_id?: string;
   profile?: { email?: string; display_name?: string; real_name?: string };
 }
@@ -116,6 +119,7 @@ export function directoryUser(user: SlackUser) {
     email: user.profile?.email,
     // Slackbot is a bot without the flag.
     isBot: user.is_bot === true || user.id === 'USLACKBOT',
-    deleted: user.deleted === true,
+    // Guests are not staff: they are left out like deactivated users.
+    deleted: user.deleted === true || user.is_restricted === true || user.is_ultra_restricted === true,
   };
 }

@@ -20,6 +20,33 @@ describe('identity', () => {
     expect(await h.services.db.selectFrom('members').select('id').execute()).toHaveLength(1);
   });
 
+  it('GIVEN someone who used Probity before the roster named their account THEN the import adopts that account', async () => {
+    h = await createHarness({ roster: null });
+    await whoami(discordActor('900000000000000077'));
+    const { importRoster } = await import('../../src/features/people/roster.import.js');
+    const result = await importRoster(h.services.db, 'employee_no,name,email,department,roles,locale,discord_id\n1001,김청렴,,감사과,hr,ko,900000000000000077', {
+      sync: false,
+      skipInvalid: false,
+      today: '2026-11-27',
+      nowIso: h.clock.now().toISOString(),
+      actorLabel: 'test',
+    });
+    expect(result.imported).toBe(true);
+    expect(JSON.stringify(await whoami(discordActor('900000000000000077')))).toContain('1001');
+    const people = await h.services.db.selectFrom('members').select(['employee_no', 'source', 'left_on']).orderBy('id').execute();
+    expect(people).toEqual([
+      { employee_no: null, source: 'enrolled', left_on: '2026-11-27' },
+      { employee_no: '1001', source: 'roster', left_on: null },
+    ]);
+  });
+
+  it('GIVEN two first contacts at once THEN one person exists, linked once', async () => {
+    h = await createHarness({ roster: null });
+    await Promise.all([whoami(discordActor('900000000000000088')), whoami(discordActor('900000000000000088')), whoami(discordActor('900000000000000088'))]);
+    expect(await h.services.db.selectFrom('members').select('id').execute()).toHaveLength(1);
+    expect(await h.services.db.selectFrom('member_accounts').select('id').execute()).toHaveLength(1);
+  });
+
   it('GIVEN an unknown Discord member with mapped roles THEN they are enrolled with those roles and that department, kept in step', async () => {
     h = await createHarness();
     const map = { '111': 'role:hr', '222': 'department:행정국/감사과', '333': 'role:bogus' };

@@ -72,10 +72,13 @@ async function firstContact(services: Services, actor: Actor, nowIso: string): P
     if (named) member = await memberById(db, named.member_id);
     if (!member && actor.email) member = await memberByEmail(db, actor.email);
   }
-  if (!member) member = await enroll(services, actor, nowIso);
+  const enrolled = member ? undefined : await enroll(services, actor, nowIso);
+  member ??= enrolled!;
   await linkAccount(db, member.id, actor, nowIso);
-  // Two first events at once may both have enrolled; the account link decides who it is.
+  // Two first events at once may both have enrolled; the account link decides who it is, and the
+  // person enrolled by the losing event is removed again (nothing can point at them yet).
   const account = await accountFor(db, actor);
+  if (enrolled && account && account.member_id !== enrolled.id) await db.deleteFrom('members').where('id', '=', enrolled.id).execute();
   return (account && (await memberById(db, account.member_id))) ?? member;
 }
 

@@ -90,7 +90,7 @@ export async function importRoster(db: Kysely<Database>, csvText: string, option
       await trx.insertInto('members').values(inserts.slice(i, i + INSERT_CHUNK)).execute();
     }
 
-    await linkNamedAccounts(trx, rows, options.nowIso);
+    await linkNamedAccounts(trx, rows, options);
 
     if (options.sync) {
       const inFile = new Set(rows.map((r) => r.employeeNo));
@@ -119,13 +119,17 @@ export async function importRoster(db: Kysely<Database>, csvText: string, option
 function conflictsWithOthers(rows: readonly RosterRow[], existing: readonly Member[]): RosterProblem[] {
   const emailOwner = new Map(existing.filter((m) => m.email !== null).map((m) => [m.email!, m]));
   const numbersInFile = new Set(rows.map((r) => r.employeeNo));
+  const existingNumbers = new Set(existing.map((m) => m.employee_no).filter((n): n is string => n !== null));
   const problems: RosterProblem[] = [];
   for (const row of rows) {
     if (row.email === null) continue;
     const owner = emailOwner.get(row.email);
-    if (owner && owner.employee_no !== null && owner.employee_no !== row.employeeNo && !numbersInFile.has(owner.employee_no)) {
-      problems.push({ row: row.row, code: 'roster.error.email_taken', params: { value: row.email } });
-    }
+    if (!owner || owner.employee_no === row.employeeNo) continue;
+    // Someone on the roster keeps their e-mail unless this file gives it away too.
+    const takenByRoster = owner.employee_no !== null && !numbersInFile.has(owner.employee_no);
+    // Someone who came through chat is adopted by a new row, but cannot be merged into an existing one.
+    const takenByChat = owner.employee_no === null && existingNumbers.has(row.employeeNo);
+    if (takenByRoster || takenByChat) problems.push({ row: row.row, code: 'roster.error.email_taken', params: { value: row.email } });
   }
   return problems;
 }
@@ -133,8 +137,13 @@ function conflictsWithOthers(rows: readonly RosterRow[], existing: readonly Memb
 /** Discord user ids are global; a Slack id is linked for any workspace until the person first writes. */
 const NAMED_ACCOUNT_WORKSPACE = { slack: ANY_WORKSPACE, discord: 'discord' } as const;
 
-/** Rows that name chat accounts (slack_id, discord_id) link them, so nobody has to be matched by e-mail. */
-async function linkNamedAccounts(trx: Transaction<Database>, rows: readonly RosterRow[], nowIso: string): Promise<void> {
+/**
+ * Rows that name chat accounts (slack_id, discord_id) link them, so nobody has to be matched by e-mail.
+ * Someone who already used Probity through that account before the roster knew them is adopted: the
+ * account moves to the roster member, and the stand-in person is marked as left.
+ */
+async function linkNamedAccounts(trx: Transaction<Database>, rows: readonly RosterRow[], options: RosterImportOptions): Promise<void> {
+  const { nowIso } = options;
   const named = rows.filter((r) => r.slackId || r.discordId);
   if (named.length === 0) return;
   const ids = new Map((await trx.selectFrom('members').select(['id', 'employee_no']).where('employee_no', 'in', named.map((r) => r.employeeNo)).execute()).map((m) => [m.employee_no, m.id]));
@@ -145,6 +154,19 @@ async function linkNamedAccounts(trx: Transaction<Database>, rows: readonly Rost
       userId ? [{ member_id: memberId, platform, workspace: NAMED_ACCOUNT_WORKSPACE[platform], platform_user_id: userId, display_name: row.name, linked_at: nowIso }] : [];
     return [...link('slack', row.slackId), ...link('discord', row.discordId)];
   });
+  for (const account of accounts) {
+    const standIns = await trx
+      .selectFrom('member_accounts')
+      .innerJoin('members', 'members.id', 'member_accounts.member_id')
+      .select(['member_accounts.id', 'members.id as member_id'])
+      .where('member_accounts.platform', '=', account.platform)
+      .where('member_accounts.platform_user_id', '=', account.platform_user_id)
+      .where('members.source', '=', 'enrolled')
+      .execute();
+    if (standIns.length === 0) continue;
+    await trx.updateTable('member_accounts').set({ member_id: account.member_id }).where('id', 'in', standIns.map((a) => a.id)).execute();
+    await trx.updateTable('members').set({ left_on: options.today, updated_at: nowIso }).where('id', 'in', standIns.map((a) => a.member_id)).execute();
+  }
   for (let i = 0; i < accounts.length; i += INSERT_CHUNK) {
     await trx.insertInto('member_accounts').values(accounts.slice(i, i + INSERT_CHUNK)).onConflict((oc) => oc.columns(['platform', 'workspace', 'platform_user_id']).doNothing()).execute();
   }

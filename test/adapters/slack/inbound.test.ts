@@ -48,6 +48,9 @@ describe('Slack inbound', () => {
     expect(directoryUser({ id: 'USLACKBOT', name: 'slackbot' }).isBot).toBe(true);
     expect(directoryUser({ id: 'B1', is_bot: true }).isBot).toBe(true);
     expect(directoryUser({ id: 'U4', deleted: true }).deleted).toBe(true);
+    // Guests are not staff.
+    expect(directoryUser({ id: 'U6', is_restricted: true }).deleted).toBe(true);
+    expect(directoryUser({ id: 'U7', is_ultra_restricted: true }).deleted).toBe(true);
     expect(directoryUser({ id: 'U5', real_name: 'Park', profile: { email: 'p@x.kr' } })).toEqual({ userId: 'U5', displayName: 'Park', email: 'p@x.kr', isBot: false, deleted: false });
   });
 });
