@@ -29,7 +29,7 @@ export interface ConsoleOptions {
 
 export class ConsoleAdapter implements ChatPort {
   readonly platform = 'console' as const;
-  readonly capabilities = { ephemeral: true, updates: false, directMessages: true };
+  readonly capabilities = { directMessages: true };
   private actor: Actor;
   private buttons: Button[] = [];
   private sent = 0;

@@ -43,7 +43,7 @@ export function toDeliveryError(error: unknown): DeliveryError {
 
 export class DiscordChatPort implements ChatPort {
   readonly platform = 'discord' as const;
-  readonly capabilities = { ephemeral: true, updates: true, directMessages: true, dmOnRequest: true };
+  readonly capabilities = { directMessages: true, dmOnRequest: true };
 
   constructor(
     private readonly rest: REST,

@@ -5,6 +5,7 @@
  */
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed } from 'discord-api-types/v10';
 import type { Button, Card, Message } from '../../src/ui/card.js';
+import { truncate } from '../../src/ui/text.js';
 import {
   DISCORD_BUTTON_LABEL_MAX,
   DISCORD_BUTTONS_PER_ROW,
@@ -12,6 +13,7 @@ import {
   DISCORD_EMBED_DESCRIPTION_MAX,
   DISCORD_EMBED_FIELDS_MAX,
   DISCORD_EMBED_TITLE_MAX,
+  DISCORD_EMBED_TOTAL_MAX,
   DISCORD_FIELD_NAME_MAX,
   DISCORD_FIELD_VALUE_MAX,
   DISCORD_MESSAGE_CONTENT_MAX,
@@ -25,11 +27,6 @@ export interface DiscordMessage {
   content?: string;
   embeds: APIEmbed[];
   components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
-}
-
-export function truncate(value: string, max: number): string {
-  const chars = [...value];
-  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 const STYLES: Record<NonNullable<Button['style']>, ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Danger> = {
@@ -75,6 +72,11 @@ function embedOf(card: Card): { embed: APIEmbed; buttons: Button[] } {
   const description = lines.join('\n\n').trim();
   if (description) embed.description = truncate(description, DISCORD_EMBED_DESCRIPTION_MAX);
   if (fields.length > 0) embed.fields = fields.slice(0, DISCORD_EMBED_FIELDS_MAX);
+  // All of an embed's text together stays within Discord's total: the description gives way.
+  const others = [...(embed.title ?? '')].length + (embed.fields ?? []).reduce((n, f) => n + [...f.name].length + [...f.value].length, 0);
+  if (embed.description && others + [...embed.description].length > DISCORD_EMBED_TOTAL_MAX) {
+    embed.description = truncate(embed.description, Math.max(1, DISCORD_EMBED_TOTAL_MAX - others));
+  }
   return { embed, buttons };
 }
 

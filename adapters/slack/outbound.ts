@@ -52,7 +52,7 @@ export function toDeliveryError(error: unknown): DeliveryError {
 
 export class SlackChatPort implements ChatPort {
   readonly platform = 'slack' as const;
-  readonly capabilities = { ephemeral: true, updates: true, directMessages: true };
+  readonly capabilities = { directMessages: true };
 
   constructor(
     private readonly client: WebClient,

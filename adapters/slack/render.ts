@@ -4,6 +4,9 @@
  * limits.ts is applied here so Slack never rejects a message.
  */
 import type { Block, Button, Card, Message } from '../../src/ui/card.js';
+import { truncate } from '../../src/ui/text.js';
+
+export { truncate };
 import {
   SLACK_ACTIONS_PER_BLOCK,
   SLACK_BUTTON_TEXT_MAX,
@@ -28,12 +31,6 @@ export type SlackBlock =
 export interface SlackMessage {
   text: string;
   blocks: SlackBlock[];
-}
-
-/** Cuts to `max` characters (code points), marking the cut. */
-export function truncate(value: string, max: number): string {
-  const chars = [...value];
-  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 /** Splits long text at line breaks where possible, each piece within `max`. */

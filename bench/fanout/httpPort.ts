@@ -15,7 +15,7 @@ interface HttpResult {
 
 export class HttpChatPort implements ChatPort {
   readonly platform = 'slack' as const;
-  readonly capabilities = { ephemeral: true, updates: true, directMessages: true };
+  readonly capabilities = { directMessages: true };
   // One kept-alive connection: the dispatcher has one message in flight at a time.
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 1 });
 

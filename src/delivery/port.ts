@@ -27,7 +27,7 @@ export interface ChatPort {
    * directMessages: the platform can DM a person at all; dmOnRequest: only people who asked for DMs
    * get them (Discord quarantines bots that mass-DM), the rest are reached through a channel post.
    */
-  readonly capabilities: { ephemeral: boolean; updates: boolean; directMessages: boolean; dmOnRequest?: boolean };
+  readonly capabilities: { directMessages: boolean; dmOnRequest?: boolean };
   send(recipient: Recipient, message: Message): Promise<SentRef>;
 }
 

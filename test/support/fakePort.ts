@@ -9,7 +9,7 @@ export interface SentMessage {
 }
 
 export class FakePort implements ChatPort {
-  readonly capabilities = { ephemeral: true, updates: true, directMessages: true };
+  readonly capabilities = { directMessages: true };
   readonly sent: SentMessage[] = [];
   attempts = 0;
   /** Called before each send; throw a DeliveryError to fail it. */

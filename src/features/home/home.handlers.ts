@@ -5,11 +5,12 @@ import { hasAnyRole } from '../../engine/roles.js';
 import { buttons, context, divider, fields, text, type Message } from '../../ui/card.js';
 import { encodeAction } from '../../ui/actionId.js';
 import { computeStreak } from '../quiz/quiz.js';
+import { participation } from '../quiz/quiz.repository.js';
 import { START_ACTION } from '../quiz/quiz.cards.js';
 
 export async function homeCard(ctx: RequestContext): Promise<Message> {
   const { t, member } = ctx;
-  const days = new Set((await ctx.db.selectFrom('quiz_answers').select('quiz_day').where('member_id', '=', member.id).execute()).map((r) => r.quiz_day));
+  const { days } = await participation(ctx.db, member.id);
   const answeredToday = days.has(ctx.today);
   const blocks = [
     fields([

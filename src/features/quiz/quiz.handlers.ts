@@ -6,7 +6,7 @@ import { addDays, type Day } from '../../time.js';
 import { activeQuestions, questionById, type Question } from '../content/content.repository.js';
 import { buildHistory, canStillAnswer, computeStreak, selectQuestion } from './quiz.js';
 import { alreadyAnsweredMessage, ANSWER_ACTION, START_ACTION, meCard, questionCard, resultCard, type CardNames } from './quiz.cards.js';
-import { answerFor, answerHistory, assignmentFor, assignQuestion, recordAnswer } from './quiz.repository.js';
+import { answerFor, answerHistory, assignmentFor, assignQuestion, participation, recordAnswer } from './quiz.repository.js';
 
 export const names = (ctx: Services): CardNames => ({ topics: ctx.content.topics, laws: ctx.content.laws });
 
@@ -31,13 +31,8 @@ export async function todaysQuestion(ctx: Services, memberId: number, day: Day, 
   return (await questionById(ctx.db, questionId))!;
 }
 
-async function answeredDays(ctx: RequestContext): Promise<Set<Day>> {
-  const rows = await ctx.db.selectFrom('quiz_answers').select('quiz_day').where('member_id', '=', ctx.member.id).execute();
-  return new Set(rows.map((r) => r.quiz_day));
-}
-
 async function streakOf(ctx: RequestContext): Promise<number> {
-  return computeStreak(await answeredDays(ctx), ctx.today, ctx.calendar);
+  return computeStreak((await participation(ctx.db, ctx.member.id)).days, ctx.today, ctx.calendar);
 }
 
 const quiz: CommandRoute = {
@@ -98,8 +93,7 @@ const me: CommandRoute = {
   roles: EVERYONE,
   helpKey: 'help.me',
   async handle(ctx) {
-    const rows = await ctx.db.selectFrom('quiz_answers').select(['quiz_day', 'correct']).where('member_id', '=', ctx.member.id).execute();
-    const days = new Set(rows.map((r) => r.quiz_day));
+    const { days, correct } = await participation(ctx.db, ctx.member.id);
     const monthStart = `${ctx.today.slice(0, 8)}01`;
     let monthWorkingDays = 0;
     for (let d = monthStart; d <= ctx.today; d = addDays(d, 1)) if (ctx.calendar.isWorkingDay(d)) monthWorkingDays++;
@@ -108,9 +102,9 @@ const me: CommandRoute = {
         ctx.member.name,
         {
           streak: computeStreak(days, ctx.today, ctx.calendar),
-          daysAnswered: rows.length,
-          correct: rows.filter((r) => r.correct === 1).length,
-          monthAnswered: rows.filter((r) => r.quiz_day >= monthStart && r.quiz_day <= ctx.today).length,
+          daysAnswered: days.size,
+          correct,
+          monthAnswered: [...days].filter((d) => d >= monthStart && d <= ctx.today).length,
           monthWorkingDays,
           answeredToday: days.has(ctx.today),
         },

@@ -83,3 +83,9 @@ export async function answerHistory(db: DbOrTrx, memberId: number): Promise<Past
     .execute();
   return rows.map((r) => ({ key: `${r.pack}/${r.slug}`, quizDay: r.quiz_day, correct: r.correct === 1 }));
 }
+
+/** A member's answered quiz days and whether each was right: what streaks and records are made of. */
+export async function participation(db: DbOrTrx, memberId: number): Promise<{ days: Set<Day>; correct: number }> {
+  const rows = await db.selectFrom('quiz_answers').select(['quiz_day', 'correct']).where('member_id', '=', memberId).execute();
+  return { days: new Set(rows.map((r) => r.quiz_day)), correct: rows.filter((r) => r.correct === 1).length };
+}
