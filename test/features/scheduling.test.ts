@@ -138,6 +138,16 @@ describe('the slot ledger', () => {
   });
 });
 
+describe('operators', () => {
+  it('/integrity status warns when the holiday data runs out within 60 days, and refuses employees', async () => {
+    h = await createHarness({ start: '2027-11-15T00:00:00Z' });
+    const status = await h.command('3001', 'status');
+    expect(JSON.stringify(status)).toContain('공휴일 자료가 2028-01-14 까지 없습니다');
+    const refused = await h.command('1001', 'status');
+    expect(refused.kind === 'ephemeral' && refused.error?.code).toBe('error.forbidden');
+  });
+});
+
 describe('first start and stale deliveries', () => {
   it('GIVEN a fresh install started at 09:05 THEN the 09:00 quiz still goes out today', async () => {
     h = await createHarness({ start: KST('2026-11-27', '09:05'), schedules: QUIZ_AT_NINE });

@@ -7,8 +7,11 @@ import type { Role } from '../../engine/roles.js';
 import { recordAudit } from '../people/people.repository.js';
 import { allSchedules, scheduleByName, setPaused } from '../../scheduler/schedules.repository.js';
 import { context, text } from '../../ui/card.js';
+import { addDays } from '../../time.js';
 
 const OPERATORS: readonly Role[] = ['hr', 'admin'];
+/** How far ahead the holiday data must reach before operators are warned. */
+const CALENDAR_WARNING_DAYS = 60;
 
 /** HH:MM in the organisation's time zone: operators read 09:00, not 00:00Z. */
 function localTime(instant: Date, timeZone: string): string {
@@ -66,6 +69,8 @@ const status: CommandRoute = {
       .limit(TOP_REASONS)
       .execute();
     const blocks = [text(lines.length > 0 ? lines.join('\n') : t('status.none'))];
+    const horizon = addDays(ctx.today, CALENDAR_WARNING_DAYS);
+    if (!ctx.calendar.covers(horizon)) blocks.push(context(t('status.calendar_warning', { until: horizon })));
     if (reasons.length > 0) blocks.push(context(t('status.failures', { reasons: reasons.map((r) => `${r.error ?? '?'} ${Number(r.n)}`).join(', ') })));
     return ephemeral({ text: t('status.title'), card: { title: t('status.title'), blocks } });
   },
