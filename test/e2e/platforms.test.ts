@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from '../support/discord/fakeDiscord.js';
 import { chatInputInteraction } from '../support/discord/payloads.js';
 import { fakeMember, startFakeSlack, type RunningFakeSlack } from '../support/slack/fakeSlack.js';
-import { signedRequest, slashCommand } from '../support/slack/signing.js';
+import { blockActions, signedRequest, slashCommand } from '../support/slack/signing.js';
 import { query, ROOT, tempDir } from './support.js';
 import { waitFor } from '../support/wait.js';
 
@@ -51,7 +51,7 @@ describe('npm start with chat platforms configured', () => {
       DISCORD_QUIZ_CHANNEL_ID: CHANNEL,
       DISCORD_API_URL: discord.apiUrl,
     });
-    await waitFor(() => probity.logs().includes('discord adapter started'));
+    await waitFor(() => probity.logs().includes('discord adapter started'), 30_000);
     expect(probity.logs()).not.toContain('fake-token');
     const sent = Date.now();
     await discord.dispatchInteraction(chatInputInteraction({ applicationId: APP, guildId: GUILD, channelId: CHANNEL, user: { id: '920000000000000011', username: 'kim' }, name: 'integrity', options: [{ type: 1, name: 'quiz' }] }));
@@ -62,20 +62,39 @@ describe('npm start with chat platforms configured', () => {
     child!.kill('SIGTERM');
     expect(await probity.exited).toBe(0);
     expect(query(database, "SELECT platform FROM member_accounts WHERE platform = 'discord'")).toHaveLength(1);
-  }, 40_000);
+  }, 60_000);
 
-  it('Slack (HTTP receiver): syncs the directory at start and answers a signed /integrity help', async () => {
+  it('Slack (HTTP receiver): a signed /integrity quiz is acknowledged within 3 s with one button per choice; a click delivered twice records one answer; a bad signature gets 401', async () => {
     slack = await startFakeSlack({ users: [fakeMember('U1', { name: 'kim', email: 'kim@city.example' })] });
     const database = join(tempDir(), 'p.sqlite');
     const port = 31000 + Math.floor(Math.random() * 2000);
     const probity = startProbity({ DATABASE_URL: `sqlite:${database}`, SLACK_BOT_TOKEN: 'xoxb-secret-token', SLACK_SIGNING_SECRET: 'signing-secret', SLACK_PORT: String(port), SLACK_API_URL: slack.apiUrl });
-    await waitFor(() => probity.logs().includes('slack directory synced'));
-    expect(probity.logs()).not.toContain('xoxb-secret-token');
-    const response = await signedRequest(`http://127.0.0.1:${port}/slack/events`, { signingSecret: 'signing-secret', ...slashCommand({ command: '/integrity', response_url: slack.responseUrl('r1'), text: 'help', user_id: 'U1' }) });
+    await waitFor(() => probity.logs().includes('slack adapter started'), 30_000);
+    const url = `http://127.0.0.1:${port}/slack/events`;
+
+    const sent = Date.now();
+    const response = await signedRequest(url, { signingSecret: 'signing-secret', ...slashCommand({ command: '/integrity', response_url: slack.responseUrl('r1'), text: 'quiz', user_id: 'U1' }) });
     expect(response.status).toBe(200);
-    const reply = await waitFor(() => slack!.responseUrlPosts[0]);
-    expect(JSON.stringify(reply.body)).toContain('/integrity quiz');
+    expect(Date.now() - sent).toBeLessThan(3_000);
+    const question = (await waitFor(() => slack!.responseUrlPosts[0])).body as { blocks: { type: string; elements?: { action_id: string }[] }[] };
+    const buttons = question.blocks.find((b) => b.type === 'actions')!.elements!;
+    expect(buttons.length).toBeGreaterThanOrEqual(2);
+    expect(buttons.every((b) => b.action_id.startsWith('quiz.answer|'))).toBe(true);
+
+    const click = () =>
+      signedRequest(url, {
+        signingSecret: 'signing-secret',
+        ...blockActions({ actions: [{ action_id: buttons[0]!.action_id }], user: { id: 'U1' }, container: { type: 'message', channel_id: 'C0GENERAL', message_ts: '1.1', is_ephemeral: true }, response_url: slack!.responseUrl('a1') }),
+      });
+    expect((await click()).status).toBe(200);
+    expect((await click()).status).toBe(200);
+    await waitFor(() => slack!.responseUrlPosts[2]);
+    expect(query(database, 'SELECT id FROM quiz_answers')).toHaveLength(1);
+
+    const forged = await signedRequest(url, { signingSecret: 'signing-secret', signature: 'v0=bad', ...slashCommand({ command: '/integrity', response_url: slack.responseUrl('r2'), text: 'quiz', user_id: 'U1' }) });
+    expect(forged.status).toBe(401);
+    expect(probity.logs()).not.toContain('xoxb-secret-token');
     child!.kill('SIGTERM');
     expect(await probity.exited).toBe(0);
-  }, 40_000);
+  }, 60_000);
 });
