@@ -1,9 +1,11 @@
 /** npm run bench -- <name> [options]: the benchmarks, each printing figures and a final JSON line. */
 import { parseFanoutArgs, runFanout } from './fanout/fanout.js';
+import { parseSlackAnswersArgs, runSlackAnswers } from './slackAnswers.js';
 
 const [name, ...args] = process.argv.slice(2);
 const benchmarks: Record<string, () => Promise<Record<string, number>>> = {
   fanout: () => runFanout(parseFanoutArgs(args)),
+  'slack-answers': () => runSlackAnswers(parseSlackAnswersArgs(args)),
 };
 
 const bench = name ? benchmarks[name] : undefined;
