@@ -182,4 +182,6 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'cli.discord.not_configured': 'Discord is not configured (DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_GUILD_ID)',
   'cli.discord.registered': 'Registered /integrity in guild {guild}.',
   'status.calendar_warning': '⚠️ The public-holiday data does not reach {until}. Update @hyunbinseo/holidays-kr, or messages will go out on holidays.',
+  'me.day': '{days} day',
+  'quiz.basis.unconfirmed': 'article number being confirmed',
 };

@@ -191,4 +191,6 @@ export const ko = {
   'cli.discord.not_configured': 'Discord 가 설정되지 않았습니다 (DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_GUILD_ID)',
   'cli.discord.registered': '/integrity 명령을 서버 {guild} 에 등록했습니다.',
   'status.calendar_warning': '⚠️ 공휴일 자료가 {until} 까지 없습니다. 패키지(@hyunbinseo/holidays-kr)를 갱신하지 않으면 공휴일에도 발송됩니다.',
+  'me.day': '{days}일',
+  'quiz.basis.unconfirmed': '조문 번호 확인 중',
 } as const;

@@ -33,7 +33,7 @@ describe('console mode (npm start)', () => {
     expect(out).toMatch(/Correct!|Not quite\./);
     expect(out).toMatch(/Legal basis: .*Art\. ?\d+/);
     expect(out.match(/You have already answered today's quiz/g)).toHaveLength(2);
-    expect(out).toContain('Streak: 1 days');
+    expect(out).toContain('Streak: 1 day\n');
     expect(out).not.toMatch(/[가-힣]{2,} 님의/);
     expect(query(file, 'SELECT * FROM quiz_answers')).toHaveLength(1);
   });

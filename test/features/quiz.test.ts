@@ -91,6 +91,18 @@ describe('daily quiz through the engine', () => {
     expect((await h.press('1001', choice!)).kind).toBe('ephemeral');
   });
 
+  it('GIVEN an article number not yet confirmed THEN it is shown with that caveat', async () => {
+    const { formatBasis } = await import('../../src/features/quiz/quiz.cards.js');
+    const { translator } = await import('../../src/i18n/index.js');
+    const laws = { 'code-of-conduct': { ko: '공무원 행동강령', en: 'Code of Conduct' }, 'graft-act': { ko: '청탁금지법', en: 'Graft Act' } };
+    const basis = [
+      { law: 'graft-act', article: { ko: '제8조', en: 'Art. 8' }, verify: false },
+      { law: 'code-of-conduct', article: { ko: '제6조', en: 'Art. 6' }, verify: true },
+    ];
+    expect(formatBasis(basis, 'ko', { laws, topics: {} }, translator('ko'))).toBe('청탁금지법 제8조 · 공무원 행동강령 제6조 (조문 번호 확인 중)');
+    expect(formatBasis(basis, 'en', { laws, topics: {} }, translator('en'))).toBe('Graft Act Art. 8 · Code of Conduct Art. 6 (article number being confirmed)');
+  });
+
   it('GIVEN an English-speaking member THEN the quiz and result are in English', async () => {
     h = await createHarness();
     const card = await h.command('1002', 'quiz');

@@ -138,6 +138,33 @@ describe('the slot ledger', () => {
   });
 });
 
+describe('nudges', () => {
+  it('GIVEN the 설날 gift period THEN the weekly nudge is a gift-season one, sent in each member’s language with its basis', async () => {
+    const weekly = 'schedules:\n  - name: weekly-nudge\n    kind: nudge\n    cron: "0 14 * * 3"\n';
+    h = await createHarness({ start: KST('2027-01-27', '09:00'), schedules: weekly, contentDirs: [SHIPPED_CONTENT] });
+    await linkEveryone();
+    h.clock.set(KST('2027-01-27', '14:00'));
+    const [outcome] = await new Scheduler(h.services, planners).runDue();
+    expect(outcome).toMatchObject({ status: 'planned', planned: 4 });
+    const run = await h.services.db.selectFrom('job_runs').select('payload').executeTakeFirstOrThrow();
+    const chosen = (JSON.parse(run.payload) as { nudge: string }).nudge;
+    const nudge = h.services.content.nudges.find((n) => `${n.pack}/${n.slug}` === chosen)!;
+    expect(nudge.seasons).toContain('gift-season');
+    const port = new FakePort();
+    await new Dispatcher(h.services, [port], { composers, sleep: noSleep }).drainDue();
+    const lee = port.sent.find((s) => s.recipient.kind === 'user' && s.recipient.userId === '1002')!;
+    expect(lee.message.card?.title).toBe('Integrity tip');
+    const kim = port.sent.find((s) => s.recipient.kind === 'user' && s.recipient.userId === '1001')!;
+    expect(JSON.stringify(kim.message.card)).toContain(nudge.text.ko);
+    expect(JSON.stringify(kim.message.card)).toContain('근거');
+    // The next week's nudge is a different one: no repeats until every nudge has gone out.
+    h.clock.set(KST('2027-02-03', '14:00'));
+    await new Scheduler(h.services, planners).runDue();
+    const payloads = (await h.services.db.selectFrom('job_runs').select('payload').orderBy('slot').execute()).map((r) => r.payload);
+    expect(new Set(payloads).size).toBe(2);
+  });
+});
+
 describe('operators', () => {
   it('/integrity status warns when the holiday data runs out within 60 days, and refuses employees', async () => {
     h = await createHarness({ start: '2027-11-15T00:00:00Z' });

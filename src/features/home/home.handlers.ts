@@ -8,14 +8,16 @@ import { computeStreak } from '../quiz/quiz.js';
 import { participation } from '../quiz/quiz.repository.js';
 import { START_ACTION } from '../quiz/quiz.cards.js';
 
+const dayCount = (t: RequestContext['t'], days: number) => t(days === 1 ? 'me.day' : 'me.days', { days });
+
 export async function homeCard(ctx: RequestContext): Promise<Message> {
   const { t, member } = ctx;
   const { days } = await participation(ctx.db, member.id);
   const answeredToday = days.has(ctx.today);
   const blocks = [
     fields([
-      { label: t('me.streak'), value: t('me.days', { days: computeStreak(days, ctx.today, ctx.calendar) }) },
-      { label: t('me.total'), value: t('me.days', { days: days.size }) },
+      { label: t('me.streak'), value: dayCount(t, computeStreak(days, ctx.today, ctx.calendar)) },
+      { label: t('me.total'), value: dayCount(t, days.size) },
     ]),
     context(answeredToday ? t('me.today_done') : t('me.today_open')),
   ];

@@ -6,7 +6,7 @@ import { formatBasis } from '../quiz/quiz.cards.js';
 
 export function nudgeCard(nudge: NudgeItem, locale: Locale, t: Translator, laws: Readonly<Record<string, Localized>>): Message {
   const blocks = [text(nudge.text[locale])];
-  if (nudge.basis.length > 0) blocks.push(context(t('quiz.result.basis', { basis: formatBasis(nudge.basis, locale, { laws, topics: {} }) })));
+  if (nudge.basis.length > 0) blocks.push(context(t('quiz.result.basis', { basis: formatBasis(nudge.basis, locale, { laws, topics: {} }, t) })));
   blocks.push(context(t('nudge.footer')));
   return { text: `${t('nudge.title')}: ${nudge.text[locale]}`, card: { title: t('nudge.title'), blocks } };
 }

@@ -19,8 +19,18 @@ export function choiceLabels(question: Question, locale: Locale, t: Translator):
   return question.body.choices.map((c) => c[locale]);
 }
 
-export function formatBasis(basis: readonly LegalBasis[], locale: Locale, names: CardNames): string {
-  return basis.map((b) => `${names.laws[b.law]?.[locale] ?? b.law} ${b.article[locale]}`).join(' · ');
+/**
+ * "청탁금지법 제8조③2 · …". An article whose current numbering is not yet confirmed (marked `verify`,
+ * e.g. the Code of Conduct after its 2022 revision) is shown with that caveat until an operator checks
+ * it on law.go.kr and removes the mark.
+ */
+export function formatBasis(basis: readonly LegalBasis[], locale: Locale, names: CardNames, t: Translator): string {
+  return basis
+    .map((b) => {
+      const cited = `${names.laws[b.law]?.[locale] ?? b.law} ${b.article[locale]}`;
+      return b.verify ? `${cited} (${t('quiz.basis.unconfirmed')})` : cited;
+    })
+    .join(' · ');
 }
 
 function topicLine(question: Question, locale: Locale, t: Translator, names: CardNames): string {
@@ -73,7 +83,7 @@ export function resultCard(view: ResultView, locale: Locale, t: Translator, name
           { label: t('quiz.result.right_answer'), value: labels[question.answerIndex]! },
         ]),
         text(`**${t('quiz.result.explanation')}**\n${question.body.explanation[locale]}`),
-        context(t('quiz.result.basis', { basis: formatBasis(question.body.basis, locale, names) })),
+        context(t('quiz.result.basis', { basis: formatBasis(question.body.basis, locale, names, t) })),
         context(streak > 0 ? t('quiz.result.streak', { days: streak }) : t('quiz.result.streak_start')),
       ],
     },
@@ -104,8 +114,8 @@ export function meCard(name: string, stats: MyStats, t: Translator): Message {
       title: t('me.title', { name }),
       blocks: [
         fields([
-          { label: t('me.streak'), value: t('me.days', { days: stats.streak }) },
-          { label: t('me.total'), value: t('me.days', { days: stats.daysAnswered }) },
+          { label: t('me.streak'), value: t(stats.streak === 1 ? 'me.day' : 'me.days', { days: stats.streak }) },
+          { label: t('me.total'), value: t(stats.daysAnswered === 1 ? 'me.day' : 'me.days', { days: stats.daysAnswered }) },
           { label: t('me.accuracy'), value: accuracy },
           { label: t('me.month'), value: t('me.month_value', { answered: stats.monthAnswered, working: stats.monthWorkingDays }) },
         ]),
