@@ -4,14 +4,14 @@
  * completed with editReply or followUp. Answers stay ephemeral: the daily quiz is a channel post with
  * a button, and each member's question and result are theirs alone.
  */
-import { Client, Events, GatewayIntentBits, MessageFlags, Routes, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction } from 'discord.js';
+import { Client, Events, GatewayIntentBits, MessageFlags, Routes, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction, type StringSelectMenuInteraction } from 'discord.js';
 import type { DiscordConfig } from '../../src/config.js';
 import type { Services } from '../../src/engine/context.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { Reply } from '../../src/engine/reply.js';
 import { dmChannelStore } from '../../src/features/people/people.repository.js';
 import { integrityCommand } from './commands.js';
-import { commandEvent, componentEvent, DISCORD_WORKSPACE, hintsFromRoles, modalEvent, type InteractionFacts } from './inbound.js';
+import { commandEvent, componentEvent, DISCORD_WORKSPACE, hintsFromRoles, modalEvent, selectEvent, type InteractionFacts } from './inbound.js';
 import { createRest, DiscordChatPort } from './outbound.js';
 import { renderMessage } from './render.js';
 
@@ -71,6 +71,14 @@ export function createDiscordAdapter(engine: Engine, services: Services, config:
     else await interaction.followUp({ ...rendered, flags: MessageFlags.Ephemeral });
   }
 
+  async function onSelect(interaction: StringSelectMenuInteraction): Promise<void> {
+    const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const reply = await engine.dispatch(selectEvent(facts(interaction, ephemeral), interaction.customId, interaction.values, interaction.message.id));
+    if (reply.kind === 'none') await interaction.deleteReply();
+    else await interaction.editReply(renderMessage(reply.message));
+  }
+
   async function onModal(interaction: ModalSubmitInteraction): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const fields: Record<string, string> = {};
@@ -86,7 +94,9 @@ export function createDiscordAdapter(engine: Engine, services: Services, config:
         ? onCommand(interaction)
         : interaction.isButton()
           ? onButton(interaction)
-          : interaction.isModalSubmit()
+          : interaction.isStringSelectMenu()
+            ? onSelect(interaction)
+            : interaction.isModalSubmit()
             ? onModal(interaction)
             : undefined;
     handled?.catch((error: unknown) => log.error({ err: error, adapter: 'discord', interaction: interaction.id }, 'discord interaction failed'));

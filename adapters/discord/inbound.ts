@@ -69,6 +69,15 @@ export function componentEvent(facts: InteractionFacts, customId: string, messag
   };
 }
 
+/**
+ * A select menu: its choice travels as one more argument of the action id, so a core action route
+ * reads a selection exactly as it reads a button's arguments.
+ */
+export function selectEvent(facts: InteractionFacts, customId: string, values: readonly string[], messageId: string | undefined): InboundEvent {
+  const actionId = [customId, ...values.map((v) => encodeURIComponent(v))].join('|');
+  return componentEvent(facts, actionId, messageId);
+}
+
 export function modalEvent(facts: InteractionFacts, customId: string, fields: Readonly<Record<string, string>>): InboundEvent {
   return { type: 'submit', formId: customId, fields: { ...fields }, platform: 'discord', actor: actorOf(facts), conversation: conversationOf(facts) };
 }

@@ -19,7 +19,7 @@ export interface BlockActionsPayload {
   user: { id: string; team_id?: string; name?: string; username?: string };
   channel?: { id: string };
   container?: { type: string; channel_id?: string; message_ts?: string; is_ephemeral?: boolean; view_id?: string };
-  actions: { action_id: string; value?: string }[];
+  actions: { action_id: string; value?: string; selected_option?: { value: string } | null }[];
 }
 
 export interface ViewSubmissionPayload {
@@ -71,9 +71,11 @@ export function blockActionEvent(payload: BlockActionsPayload): InboundEvent | u
   const teamId = payload.team?.id ?? payload.user.team_id ?? 'unknown';
   const channelId = payload.channel?.id ?? payload.container?.channel_id;
   const messageTs = payload.container?.message_ts;
+  // A select's choice travels as one more argument of the action id, as on Discord.
+  const selected = action.selected_option?.value;
   return {
     type: 'action',
-    actionId: action.action_id,
+    actionId: selected === undefined ? action.action_id : `${action.action_id}|${encodeURIComponent(selected)}`,
     platform: 'slack',
     actor: actor(teamId, payload.user),
     // The App Home tab and an ephemeral message are the member's own space: they behave as a DM.

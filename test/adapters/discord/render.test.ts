@@ -1,7 +1,8 @@
 /** Card → Discord embed and components, against exact JSON; the command payload; interaction parsing. */
 import { describe, expect, it } from 'vitest';
 import { integrityCommand } from '../../../adapters/discord/commands.js';
-import { commandEvent, componentEvent } from '../../../adapters/discord/inbound.js';
+import { commandEvent, componentEvent, selectEvent } from '../../../adapters/discord/inbound.js';
+import { decodeAction } from '../../../src/ui/actionId.js';
 import { DISCORD_BUTTON_LABEL_MAX, DISCORD_BUTTONS_PER_ROW } from '../../../adapters/discord/limits.js';
 import { EMBED_COLOUR, renderMessage } from '../../../adapters/discord/render.js';
 import type { Message } from '../../../src/ui/card.js';
@@ -80,5 +81,10 @@ describe('Discord inbound', () => {
   it('a button on an ephemeral message behaves as a private conversation; on a channel post it does not', () => {
     expect(componentEvent({ ...facts, ephemeralMessage: true }, 'quiz.answer|1|2026-11-27|0', '5')).toMatchObject({ type: 'action', conversation: { kind: 'dm' }, messageRef: { messageId: '5' } });
     expect(componentEvent(facts, 'quiz.start', '6')).toMatchObject({ conversation: { kind: 'channel' } });
+  });
+
+  it('a select menu choice arrives as the last argument of the action', () => {
+    const event = selectEvent(facts, 'lang.pick', ['en|x'], '7');
+    expect(event.type === 'action' && decodeAction(event.actionId)).toEqual({ name: 'lang.pick', args: ['en|x'] });
   });
 });

@@ -30,6 +30,8 @@ describe('Slack inbound', () => {
     expect(blockActionEvent({ ...base, container: { type: 'view', view_id: 'V1' } })).toMatchObject({ conversation: { kind: 'dm' } });
     expect(blockActionEvent({ ...base, channel: { id: 'C7' }, container: { type: 'message', channel_id: 'C7', message_ts: '1.2' } })).toMatchObject({ conversation: { kind: 'channel' } });
     expect(blockActionEvent({ ...base, actions: [] })).toBeUndefined();
+    const select = blockActionEvent({ ...base, actions: [{ action_id: 'lang.pick', selected_option: { value: 'en' } }] });
+    expect(select).toMatchObject({ actionId: 'lang.pick|en' });
   });
 
   it('view_submission fields are read from the view state', () => {
