@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { hintsFromRoles } from '../../adapters/discord/inbound.js';
 import type { Actor } from '../../src/engine/events.js';
+import { DIALECTS } from '../support/databases.js';
 import { createHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
@@ -10,9 +11,9 @@ afterEach(async () => h?.close());
 const discordActor = (userId: string, hints?: Actor['hints']): Actor => ({ platform: 'discord', workspace: 'discord', userId, displayName: userId, ...(hints ? { hints } : {}) });
 const whoami = (actor: Actor) => h.engine.dispatch({ type: 'command', name: 'whoami', args: [], platform: actor.platform, actor, conversation: { id: 'c', kind: 'channel' } });
 
-describe('identity', () => {
+describe.each(DIALECTS)('%s: identity', (dialect) => {
   it('GIVEN a roster row naming a discord_id WHEN that person first writes THEN they are that roster member', async () => {
-    h = await createHarness({ roster: 'employee_no,name,email,department,roles,locale,discord_id,slack_id\n1001,김청렴,,감사과,employee,ko,900000000000000011,U0KIM' });
+    h = await createHarness({ dialect, roster: 'employee_no,name,email,department,roles,locale,discord_id,slack_id\n1001,김청렴,,감사과,employee,ko,900000000000000011,U0KIM' });
     const reply = await whoami(discordActor('900000000000000011'));
     expect(JSON.stringify(reply)).toContain('1001');
     const slack = await h.engine.dispatch({ type: 'command', name: 'whoami', args: [], platform: 'slack', actor: { platform: 'slack', workspace: 'T1', userId: 'U0KIM' }, conversation: { id: 'D1', kind: 'dm' } });
@@ -21,7 +22,7 @@ describe('identity', () => {
   });
 
   it('GIVEN someone who used Probity before the roster named their account THEN the import adopts that account', async () => {
-    h = await createHarness({ roster: null });
+    h = await createHarness({ dialect, roster: null });
     await whoami(discordActor('900000000000000077'));
     const { importRoster } = await import('../../src/features/people/roster.import.js');
     const result = await importRoster(h.services.db, 'employee_no,name,email,department,roles,locale,discord_id\n1001,김청렴,,감사과,hr,ko,900000000000000077', {
@@ -41,14 +42,14 @@ describe('identity', () => {
   });
 
   it('GIVEN two first contacts at once THEN one person exists, linked once', async () => {
-    h = await createHarness({ roster: null });
+    h = await createHarness({ dialect, roster: null });
     await Promise.all([whoami(discordActor('900000000000000088')), whoami(discordActor('900000000000000088')), whoami(discordActor('900000000000000088'))]);
     expect(await h.services.db.selectFrom('members').select('id').execute()).toHaveLength(1);
     expect(await h.services.db.selectFrom('member_accounts').select('id').execute()).toHaveLength(1);
   });
 
   it('GIVEN an unknown Discord member with mapped roles THEN they are enrolled with those roles and that department, kept in step', async () => {
-    h = await createHarness();
+    h = await createHarness({ dialect });
     const map = { '111': 'role:hr', '222': 'department:행정국/감사과', '333': 'role:bogus' };
     expect(hintsFromRoles(['111', '222', '333', '999'], map)).toEqual({ roles: ['hr'], department: ['행정국', '감사과'] });
     // With a mapping, unmapped roles state "no role", so a role taken away in Discord is taken away here.
@@ -67,14 +68,14 @@ describe('identity', () => {
   });
 
   it('GIVEN a roster member THEN platform hints never change their roles', async () => {
-    h = await createHarness({ roster: 'employee_no,name,email,department,roles,locale,discord_id\n1001,김청렴,,감사과,employee,ko,900000000000000011' });
+    h = await createHarness({ dialect, roster: 'employee_no,name,email,department,roles,locale,discord_id\n1001,김청렴,,감사과,employee,ko,900000000000000011' });
     await whoami(discordActor('900000000000000011', { roles: ['admin'] }));
     const member = await h.services.db.selectFrom('members').select('roles').executeTakeFirstOrThrow();
     expect(member.roles).toBe('employee');
   });
 
   it('/integrity dm on|off records the choice for that account; a bad choice is refused', async () => {
-    h = await createHarness();
+    h = await createHarness({ dialect });
     const actor = discordActor('900000000000000055');
     const dm = (args: string[]) => h.engine.dispatch({ type: 'command', name: 'dm', args, platform: 'discord', actor, conversation: { id: 'c', kind: 'channel' } });
     await dm(['on']);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
 import { buttonsOf, createHarness, textOf, type Harness } from '../support/harness.js';
 
 let h: Harness;
@@ -13,9 +14,9 @@ async function answers(memberEmployeeNo: string) {
     .execute();
 }
 
-describe('daily quiz through the engine', () => {
+describe.each(DIALECTS)('%s: daily quiz through the engine', (dialect) => {
   it('GIVEN a member WHEN they take the quiz and press a choice THEN one answer is recorded with explanation and basis', async () => {
-    h = await createHarness();
+    h = await createHarness({ dialect });
     const card = await h.command('1001', 'quiz');
     expect(card.kind).toBe('ephemeral');
     expect(textOf(card)).toContain('오늘의 청렴 퀴즈');
@@ -32,7 +33,7 @@ describe('daily quiz through the engine', () => {
   });
 
   it('GIVEN a member who already answered WHEN they click again or ask again THEN nothing is recorded twice', async () => {
-    h = await createHarness();
+    h = await createHarness({ dialect });
     const card = await h.command('1001', 'quiz');
     const [first, second] = buttonsOf(card);
     await h.press('1001', first!);
@@ -46,7 +47,7 @@ describe('daily quiz through the engine', () => {
   });
 
   it('GIVEN two clicks arriving at once WHEN both are dispatched concurrently THEN exactly one answer counts', async () => {
-    h = await createHarness();
+    h = await createHarness({ dialect });
     const [choice] = buttonsOf(await h.command('1001', 'quiz'));
     const replies = await Promise.all([h.press('1001', choice!), h.press('1001', choice!), h.press('1001', choice!)]);
     expect(replies.filter((r) => r.kind === 'replace')).toHaveLength(1);
@@ -54,14 +55,14 @@ describe('daily quiz through the engine', () => {
   });
 
   it('GIVEN a member asking twice before answering THEN they see the same question', async () => {
-    h = await createHarness();
+    h = await createHarness({ dialect });
     const first = await h.command('1001', 'quiz');
     const second = await h.command('1001', 'quiz');
     expect(buttonsOf(second).map((b) => b.actionId)).toEqual(buttonsOf(first).map((b) => b.actionId));
   });
 
   it("GIVEN another member's button WHEN pressed THEN it is refused and nothing is recorded", async () => {
-    h = await createHarness();
+    h = await createHarness({ dialect });
     const [theirs] = buttonsOf(await h.command('1001', 'quiz'));
     const reply = await h.press('1002', theirs!);
     expect(reply.kind === 'ephemeral' && reply.error?.code).toBe('quiz.error.not_yours');
@@ -69,7 +70,7 @@ describe('daily quiz through the engine', () => {
   });
 
   it('GIVEN a forged action id THEN the member gets a clear error and nothing changes', async () => {
-    h = await createHarness();
+    h = await createHarness({ dialect });
     const reply = await h.press('1001', { actionId: 'quiz.answer|999|2026-11-27|0', label: 'x' });
     expect(reply.kind === 'ephemeral' && reply.error?.code).toBe('quiz.error.not_yours');
     const garbage = await h.press('1001', { actionId: '%%%', label: 'x' });
@@ -78,7 +79,7 @@ describe('daily quiz through the engine', () => {
   });
 
   it('GIVEN a card from two days ago WHEN pressed THEN the quiz is closed', async () => {
-    h = await createHarness();
+    h = await createHarness({ dialect });
     const [old] = buttonsOf(await h.command('1001', 'quiz'));
     h.clock.advance(3 * 86_400_000);
     const reply = await h.press('1001', old!);
@@ -86,7 +87,7 @@ describe('daily quiz through the engine', () => {
   });
 
   it('GIVEN a channel conversation THEN the result is ephemeral to the answerer, not a replacement', async () => {
-    h = await createHarness({ conversation: 'channel' });
+    h = await createHarness({ dialect, conversation: 'channel' });
     const [choice] = buttonsOf(await h.command('1001', 'quiz'));
     expect((await h.press('1001', choice!)).kind).toBe('ephemeral');
   });
@@ -104,7 +105,7 @@ describe('daily quiz through the engine', () => {
   });
 
   it('GIVEN an English-speaking member THEN the quiz and result are in English', async () => {
-    h = await createHarness();
+    h = await createHarness({ dialect });
     const card = await h.command('1002', 'quiz');
     expect(textOf(card)).toContain("Today's integrity quiz");
     const result = await h.press('1002', buttonsOf(card)[0]!);
@@ -113,7 +114,7 @@ describe('daily quiz through the engine', () => {
   });
 
   it('GIVEN answers on consecutive working days WHEN the member asks /integrity me THEN the streak skips the weekend', async () => {
-    h = await createHarness({ start: '2026-11-26T00:30:00Z' }); // Thursday
+    h = await createHarness({ dialect, start: '2026-11-26T00:30:00Z' }); // Thursday
     for (const instant of ['2026-11-26T00:30:00Z', '2026-11-27T00:30:00Z', '2026-11-30T00:30:00Z']) {
       h.clock.set(instant);
       const [choice] = buttonsOf(await h.command('1001', 'quiz'));
@@ -125,7 +126,7 @@ describe('daily quiz through the engine', () => {
   });
 
   it('GIVEN /integrity lang en WHEN the member then asks for help THEN the reply is English; a bad language is refused', async () => {
-    h = await createHarness();
+    h = await createHarness({ dialect });
     expect(textOf(await h.command('1001', 'lang', 'en'))).toContain('Language changed to English');
     expect(textOf(await h.command('1001', 'help'))).toContain("take today's integrity quiz");
     const bad = await h.command('1001', 'lang', 'fr');
@@ -133,14 +134,14 @@ describe('daily quiz through the engine', () => {
   });
 
   it('GIVEN an unknown command THEN a localised error names it', async () => {
-    h = await createHarness();
+    h = await createHarness({ dialect });
     const reply = await h.command('1001', 'frobnicate');
     expect(reply.kind === 'ephemeral' && reply.error?.code).toBe('error.unknown_command');
     expect(textOf(reply)).toContain('frobnicate');
   });
 
   it('GIVEN an unknown employee number on the console THEN it is refused without enrolling anyone', async () => {
-    h = await createHarness();
+    h = await createHarness({ dialect });
     const before = await h.services.db.selectFrom('members').select('id').execute();
     const reply = await h.command('9999', 'whoami');
     expect(reply.kind === 'ephemeral' && reply.error?.code).toBe('error.unknown_employee_no');
@@ -151,7 +152,7 @@ describe('daily quiz through the engine', () => {
     const roster = ['employee_no,name,email,department,roles,locale']
       .concat(Array.from({ length: 40 }, (_, i) => `E${i},Person ${i},,부서,employee,ko`))
       .join('\n');
-    h = await createHarness({ roster, env: { PROBITY_QUIZ_TOPIC_WEIGHTS: 'budget-execution=20,graft-act=1' } });
+    h = await createHarness({ dialect, roster, env: { PROBITY_QUIZ_TOPIC_WEIGHTS: 'budget-execution=20,graft-act=1' } });
     let budget = 0;
     for (let i = 0; i < 40; i++) if (textOf(await h.command(`E${i}`, 'quiz')).includes('예산')) budget++;
     // With weight 20 against 2 × 1 the expected share is 20/22 ≈ 0.91.

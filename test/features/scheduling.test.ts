@@ -5,6 +5,7 @@ import { ConsoleAdapter } from '../../adapters/console/console.js';
 import { composers, planners } from '../../src/app.js';
 import { Dispatcher } from '../../src/delivery/dispatcher.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
+import { DIALECTS } from '../support/databases.js';
 import { FakePort, dmClosed, rateLimited, serverError } from '../support/fakePort.js';
 import { createHarness, SHIPPED_CONTENT, type Harness } from '../support/harness.js';
 
@@ -34,7 +35,7 @@ async function linkEveryone() {
   for (const no of ['1001', '1002', '2001', '3001']) await h.command(no, 'whoami');
 }
 
-describe('catch-up after downtime (console)', () => {
+describe.each(DIALECTS)('%s: catch-up after downtime (console)', (dialect) => {
   async function consoleRun(startedAt: string) {
     const output = new PassThrough();
     let printed = '';
@@ -51,7 +52,7 @@ describe('catch-up after downtime (console)', () => {
   }
 
   it('GIVEN a shutdown at 08:55 on a working day WHEN the console starts again at 09:05 THEN the 09:00 quiz is delivered once', async () => {
-    h = await createHarness({ start: KST('2026-11-27', '08:50'), schedules: QUIZ_AT_NINE, roster: null, contentDirs: [SHIPPED_CONTENT] });
+    h = await createHarness({ dialect, start: KST('2026-11-27', '08:50'), schedules: QUIZ_AT_NINE, roster: null, contentDirs: [SHIPPED_CONTENT] });
     const first = await consoleRun(KST('2026-11-27', '08:55'));
     expect(first()).not.toContain('오늘의 청렴 퀴즈');
     const second = await consoleRun(KST('2026-11-27', '09:05'));
@@ -64,7 +65,7 @@ describe('catch-up after downtime (console)', () => {
   });
 
   it('GIVEN the same on a public holiday (기독탄신일, Fri 25 Dec 2026) THEN nothing is delivered and the slot is recorded as skipped', async () => {
-    h = await createHarness({ start: KST('2026-12-25', '08:50'), schedules: QUIZ_AT_NINE, roster: null });
+    h = await createHarness({ dialect, start: KST('2026-12-25', '08:50'), schedules: QUIZ_AT_NINE, roster: null });
     await consoleRun(KST('2026-12-25', '08:55'));
     const second = await consoleRun(KST('2026-12-25', '09:05'));
     expect(second()).not.toContain('오늘의 청렴 퀴즈');
@@ -73,9 +74,9 @@ describe('catch-up after downtime (console)', () => {
   });
 });
 
-describe('the slot ledger', () => {
+describe.each(DIALECTS)('%s: the slot ledger', (dialect) => {
   it('GIVEN two schedulers on one database WHEN both run the same minute THEN the slot fires once', async () => {
-    h = await createHarness({ start: KST('2026-11-27', '08:00'), schedules: QUIZ_AT_NINE });
+    h = await createHarness({ dialect, start: KST('2026-11-27', '08:00'), schedules: QUIZ_AT_NINE });
     h.clock.set(KST('2026-11-27', '09:00'));
     const [a, b] = [new Scheduler(h.services, planners), new Scheduler(h.services, planners)];
     const outcomes = await Promise.all([a.runDue(), b.runDue(), a.runDue()]);
@@ -85,7 +86,7 @@ describe('the slot ledger', () => {
   });
 
   it('GIVEN downtime past the 18:00 cut-off THEN the morning slot is recorded as missed and never sent', async () => {
-    h = await createHarness({ start: KST('2026-11-27', '08:00'), schedules: QUIZ_AT_NINE });
+    h = await createHarness({ dialect, start: KST('2026-11-27', '08:00'), schedules: QUIZ_AT_NINE });
     h.clock.set(KST('2026-11-27', '18:30'));
     const scheduler = new Scheduler(h.services, planners);
     expect(await scheduler.runDue()).toEqual([{ schedule: 'daily-quiz', slot: KST('2026-11-27', '09:00'), status: 'missed', reason: 'downtime', planned: 0 }]);
@@ -94,7 +95,7 @@ describe('the slot ledger', () => {
   });
 
   it('GIVEN downtime over a weekend THEN Friday is missed, the weekend is skipped, and Monday fires on time', async () => {
-    h = await createHarness({ start: KST('2026-11-27', '08:00'), schedules: QUIZ_AT_NINE.replace('1-5', '*') });
+    h = await createHarness({ dialect, start: KST('2026-11-27', '08:00'), schedules: QUIZ_AT_NINE.replace('1-5', '*') });
     h.clock.set(KST('2026-11-30', '09:00'));
     const scheduler = new Scheduler(h.services, planners);
     const outcomes = await scheduler.runDue();
@@ -108,7 +109,7 @@ describe('the slot ledger', () => {
   });
 
   it('GIVEN a paused schedule THEN its slots are recorded as skipped until it is resumed', async () => {
-    h = await createHarness({ start: KST('2026-11-26', '08:00'), schedules: QUIZ_AT_NINE });
+    h = await createHarness({ dialect, start: KST('2026-11-26', '08:00'), schedules: QUIZ_AT_NINE });
     expect((await h.command('1001', 'schedule', 'pause', 'daily-quiz')).kind === 'ephemeral').toBe(true);
     expect(await h.services.db.selectFrom('schedules').select('paused').executeTakeFirst()).toEqual({ paused: 0 });
     await h.command('3001', 'schedule', 'pause', 'daily-quiz');
@@ -123,25 +124,12 @@ describe('the slot ledger', () => {
     await scheduler.stop();
   });
 
-  it('node-cron ticks the scheduler at 09:00 in the schedule time zone (fake timers)', async () => {
-    h = await createHarness({ start: KST('2026-11-27', '08:58'), schedules: QUIZ_AT_NINE });
-    vi.useFakeTimers({ now: new Date(KST('2026-11-27', '08:58')), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-    const fired: string[] = [];
-    // The scheduler reads the (faked) system time, as in production.
-    const scheduler = new Scheduler({ ...h.services, clock: { now: () => new Date() } }, planners, () => fired.push(new Date().toISOString()));
-    scheduler.start();
-    for (let i = 0; i < 4 * 60; i++) await vi.advanceTimersByTimeAsync(1_000);
-    await scheduler.stop();
-    expect(fired).toHaveLength(1);
-    expect(Date.parse(fired[0]!)).toBeGreaterThanOrEqual(Date.parse(KST('2026-11-27', '09:00')));
-    expect(Date.parse(fired[0]!)).toBeLessThan(Date.parse(KST('2026-11-27', '09:01')));
-  });
 });
 
-describe('nudges', () => {
+describe.each(DIALECTS)('%s: nudges', (dialect) => {
   it('GIVEN the 설날 gift period THEN the weekly nudge is a gift-season one, sent in each member’s language with its basis', async () => {
     const weekly = 'schedules:\n  - name: weekly-nudge\n    kind: nudge\n    cron: "0 14 * * 3"\n';
-    h = await createHarness({ start: KST('2027-01-27', '09:00'), schedules: weekly, contentDirs: [SHIPPED_CONTENT] });
+    h = await createHarness({ dialect, start: KST('2027-01-27', '09:00'), schedules: weekly, contentDirs: [SHIPPED_CONTENT] });
     await linkEveryone();
     h.clock.set(KST('2027-01-27', '14:00'));
     const [outcome] = await new Scheduler(h.services, planners).runDue();
@@ -165,9 +153,9 @@ describe('nudges', () => {
   });
 });
 
-describe('operators', () => {
+describe.each(DIALECTS)('%s: operators', (dialect) => {
   it('/integrity status warns when the holiday data runs out within 60 days, and refuses employees', async () => {
-    h = await createHarness({ start: '2027-11-15T00:00:00Z' });
+    h = await createHarness({ dialect, start: '2027-11-15T00:00:00Z' });
     const status = await h.command('3001', 'status');
     expect(JSON.stringify(status)).toContain('공휴일 자료가 2028-01-14 까지 없습니다');
     const refused = await h.command('1001', 'status');
@@ -175,16 +163,16 @@ describe('operators', () => {
   });
 });
 
-describe('first start and stale deliveries', () => {
+describe.each(DIALECTS)('%s: first start and stale deliveries', (dialect) => {
   it('GIVEN a fresh install started at 09:05 THEN the 09:00 quiz still goes out today', async () => {
-    h = await createHarness({ start: KST('2026-11-27', '09:05'), schedules: QUIZ_AT_NINE });
+    h = await createHarness({ dialect, start: KST('2026-11-27', '09:05'), schedules: QUIZ_AT_NINE });
     const scheduler = new Scheduler(h.services, planners);
     expect((await scheduler.runDue()).map((o) => [o.slot, o.status])).toEqual([[KST('2026-11-27', '09:00'), 'planned']]);
     await scheduler.stop();
   });
 
   it('GIVEN rows planned yesterday and never sent THEN they expire instead of arriving the next morning', async () => {
-    h = await createHarness({ start: KST('2026-11-26', '08:00'), schedules: QUIZ_AT_NINE });
+    h = await createHarness({ dialect, start: KST('2026-11-26', '08:00'), schedules: QUIZ_AT_NINE });
     await linkEveryone();
     h.clock.set(KST('2026-11-26', '09:00'));
     await new Scheduler(h.services, planners).runDue();
@@ -196,9 +184,9 @@ describe('first start and stale deliveries', () => {
   });
 });
 
-describe('the outbox dispatcher', () => {
+describe.each(DIALECTS)('%s: the outbox dispatcher', (dialect) => {
   async function planned(schedules = QUIZ_AT_NINE) {
-    h = await createHarness({ start: KST('2026-11-27', '08:00'), schedules });
+    h = await createHarness({ dialect, start: KST('2026-11-27', '08:00'), schedules });
     await linkEveryone();
     h.clock.set(KST('2026-11-27', '09:00'));
     const scheduler = new Scheduler(h.services, planners);
@@ -270,7 +258,7 @@ describe('the outbox dispatcher', () => {
   });
 
   it('a closed DM fails at once with its reason, and members without a chat account are recorded as such', async () => {
-    h = await createHarness({ start: KST('2026-11-27', '08:00'), schedules: QUIZ_AT_NINE });
+    h = await createHarness({ dialect, start: KST('2026-11-27', '08:00'), schedules: QUIZ_AT_NINE });
     await h.command('1001', 'whoami');
     await h.command('1002', 'whoami');
     h.clock.set(KST('2026-11-27', '09:00'));
@@ -310,7 +298,7 @@ describe('the outbox dispatcher', () => {
   });
 
   it('the token bucket paces sends at the configured rate', async () => {
-    h = await createHarness({ start: KST('2026-11-27', '08:00'), schedules: QUIZ_AT_NINE, env: { PROBITY_RATE_LIMITS: 'console=2' } });
+    h = await createHarness({ dialect, start: KST('2026-11-27', '08:00'), schedules: QUIZ_AT_NINE, env: { PROBITY_RATE_LIMITS: 'console=2' } });
     await linkEveryone();
     h.clock.set(KST('2026-11-27', '09:00'));
     await new Scheduler(h.services, planners).runDue();
@@ -325,7 +313,7 @@ describe('the outbox dispatcher', () => {
   });
 });
 
-describe('audiences', () => {
+describe.each(DIALECTS)('%s: audiences', (dialect) => {
   it('a department audience includes its sub-departments; roles narrow it', async () => {
     const schedules = `schedules:
   - name: audit-office
@@ -341,7 +329,7 @@ describe('audiences', () => {
     cron: "0 9 * * 1-5"
     audience: { departments: [행정국] }
 `;
-    h = await createHarness({ start: KST('2026-11-27', '08:00'), schedules });
+    h = await createHarness({ dialect, start: KST('2026-11-27', '08:00'), schedules });
     h.clock.set(KST('2026-11-27', '09:00'));
     const outcomes = await new Scheduler(h.services, planners).runDue();
     expect(Object.fromEntries(outcomes.map((o) => [o.schedule, o.planned]))).toEqual({ 'audit-office': 3, 'admin-managers': 1, 'whole-bureau': 4 });
@@ -349,7 +337,24 @@ describe('audiences', () => {
 
   it('an unknown department is rejected at start with the schedule name', async () => {
     await expect(
-      createHarness({ schedules: 'schedules:\n  - name: ghost\n    kind: quiz\n    cron: "0 9 * * *"\n    audience: { departments: [없는부서] }\n' }),
+      createHarness({ dialect, schedules: 'schedules:\n  - name: ghost\n    kind: quiz\n    cron: "0 9 * * *"\n    audience: { departments: [없는부서] }\n' }),
     ).rejects.toThrow(/ghost.*schedule\.error\.department/);
+  });
+});
+
+// Fake timers drive node-cron here; the database is SQLite, whose calls do not wait on timers.
+describe('cron ticks', () => {
+  it('node-cron ticks the scheduler at 09:00 in the schedule time zone (fake timers)', async () => {
+    h = await createHarness({ start: KST('2026-11-27', '08:58'), schedules: QUIZ_AT_NINE });
+    vi.useFakeTimers({ now: new Date(KST('2026-11-27', '08:58')), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    const fired: string[] = [];
+    // The scheduler reads the (faked) system time, as in production.
+    const scheduler = new Scheduler({ ...h.services, clock: { now: () => new Date() } }, planners, () => fired.push(new Date().toISOString()));
+    scheduler.start();
+    for (let i = 0; i < 4 * 60; i++) await vi.advanceTimersByTimeAsync(1_000);
+    await scheduler.stop();
+    expect(fired).toHaveLength(1);
+    expect(Date.parse(fired[0]!)).toBeGreaterThanOrEqual(Date.parse(KST('2026-11-27', '09:00')));
+    expect(Date.parse(fired[0]!)).toBeLessThan(Date.parse(KST('2026-11-27', '09:01')));
   });
 });
