@@ -14,7 +14,7 @@ import type { ChatPort } from './delivery/port.js';
 import { ContentError } from './features/content/loader.js';
 import { createLogger, type Logger } from './log.js';
 import type { WorkingDayCalendar } from './scheduler/calendar.js';
-import { addDays, localDay } from './time.js';
+import { localDay } from './time.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { ScheduleError } from './scheduler/schedules.js';
 import { t } from './i18n/index.js';
@@ -25,11 +25,10 @@ function argValue(argv: readonly string[], flag: string): string | undefined {
 }
 
 /** The holiday data is packaged per year: say so well before it runs out, not after a holiday is missed. */
-const CALENDAR_WARNING_DAYS = 60;
 function warnIfCalendarRunsOut(calendar: WorkingDayCalendar, timezone: string, log: Logger): void {
-  const horizon = addDays(localDay(new Date(), timezone), CALENDAR_WARNING_DAYS);
-  if (!calendar.covers(horizon)) {
-    log.warn({ until: horizon }, 'the Korean public-holiday data does not cover the coming weeks: update @hyunbinseo/holidays-kr, or holidays will be treated as working days');
+  const uncovered = calendar.uncoveredSoon(localDay(new Date(), timezone));
+  if (uncovered) {
+    log.warn({ until: uncovered }, 'the Korean public-holiday data does not cover the coming weeks: update @hyunbinseo/holidays-kr, or holidays will be treated as working days');
   }
 }
 

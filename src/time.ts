@@ -44,6 +44,20 @@ export function daysBetween(from: Day, to: Day): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
+const clockFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Hours and minutes on the wall clock of `timeZone` at `instant` (formatters are built once per zone). */
+export function localClock(instant: Date, timeZone: string): { hour: number; minute: number } {
+  let fmt = clockFormatters.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    clockFormatters.set(timeZone, fmt);
+  }
+  const parts = fmt.formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return { hour: get('hour'), minute: get('minute') };
+}
+
 /** 0 = Sunday … 6 = Saturday. */
 export function weekday(day: Day): number {
   return new Date(`${day}T00:00:00Z`).getUTCDay();

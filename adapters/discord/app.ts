@@ -33,6 +33,12 @@ function roleIds(interaction: Interaction): string[] {
   return Array.isArray(roles) ? roles : [...roles.cache.keys()];
 }
 
+/** Completes an interaction deferred as an ephemeral reply: with the core's message, or by removing it. */
+async function finish(interaction: ChatInputCommandInteraction | StringSelectMenuInteraction | ModalSubmitInteraction, reply: Reply): Promise<void> {
+  if (reply.kind === 'none') await interaction.deleteReply();
+  else await interaction.editReply(renderMessage(reply.message));
+}
+
 export function createDiscordAdapter(engine: Engine, services: Services, config: DiscordConfig): DiscordAdapter {
   const { log } = services;
   const facts = (interaction: Interaction, ephemeralMessage = false): InteractionFacts => {
@@ -52,9 +58,7 @@ export function createDiscordAdapter(engine: Engine, services: Services, config:
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const options: Record<string, string> = {};
     for (const option of interaction.options.data[0]?.options ?? []) if (option.value !== undefined) options[option.name] = String(option.value);
-    const reply = await engine.dispatch(commandEvent(facts(interaction), interaction.options.getSubcommand(), options));
-    if (reply.kind === 'none') await interaction.deleteReply();
-    else await interaction.editReply(renderMessage(reply.message));
+    await finish(interaction, await engine.dispatch(commandEvent(facts(interaction), interaction.options.getSubcommand(), options)));
   }
 
   async function onButton(interaction: ButtonInteraction): Promise<void> {
@@ -74,18 +78,14 @@ export function createDiscordAdapter(engine: Engine, services: Services, config:
   async function onSelect(interaction: StringSelectMenuInteraction): Promise<void> {
     const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const reply = await engine.dispatch(selectEvent(facts(interaction, ephemeral), interaction.customId, interaction.values, interaction.message.id));
-    if (reply.kind === 'none') await interaction.deleteReply();
-    else await interaction.editReply(renderMessage(reply.message));
+    await finish(interaction, await engine.dispatch(selectEvent(facts(interaction, ephemeral), interaction.customId, interaction.values, interaction.message.id)));
   }
 
   async function onModal(interaction: ModalSubmitInteraction): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const fields: Record<string, string> = {};
     for (const [id, field] of interaction.fields.fields) if ('value' in field) fields[id] = String(field.value);
-    const reply = await engine.dispatch(modalEvent(facts(interaction), interaction.customId, fields));
-    if (reply.kind === 'none') await interaction.deleteReply();
-    else await interaction.editReply(renderMessage(reply.message));
+    await finish(interaction, await engine.dispatch(modalEvent(facts(interaction), interaction.customId, fields)));
   }
 
   client.on(Events.InteractionCreate, (interaction) => {

@@ -11,7 +11,6 @@ import type { WebClient } from '@slack/web-api';
 import type { SlackConfig } from '../../src/config.js';
 import type { Services } from '../../src/engine/context.js';
 import type { Engine } from '../../src/engine/engine.js';
-import type { InboundEvent } from '../../src/engine/events.js';
 import type { Reply } from '../../src/engine/reply.js';
 import { syncDirectory, type DirectorySummary } from '../../src/features/people/directory.js';
 import { dmChannelStore } from '../../src/features/people/people.repository.js';
@@ -69,8 +68,6 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
   const client = createWebClient(config.botToken, config.apiUrl);
   const port = new SlackChatPort(client, dmChannelStore(services.db, 'slack'));
 
-  const dispatch = async (event: InboundEvent): Promise<Reply> => engine.dispatch(event);
-
   /** A reply to the person who asked, by the best way Slack offers from where they asked. */
   async function deliver(reply: Reply, via: { respond?: RespondFn; userId: string; teamId: string }): Promise<void> {
     if (reply.kind === 'none') return;
@@ -88,7 +85,7 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
   app.command(SLASH_COMMAND, async ({ ack, command, respond }) => {
     await ack();
     const payload = command as unknown as SlashCommandPayload;
-    await deliver(await dispatch(slashCommandEvent(payload)), { respond, userId: payload.user_id, teamId: payload.team_id });
+    await deliver(await engine.dispatch(slashCommandEvent(payload)), { respond, userId: payload.user_id, teamId: payload.team_id });
   });
 
   app.action(/.*/, async ({ ack, body, respond }) => {
@@ -98,7 +95,7 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
     const event = blockActionEvent(payload);
     if (!event) return;
     const fromHome = payload.container?.type === 'view';
-    await deliver(await dispatch(event), {
+    await deliver(await engine.dispatch(event), {
       ...(fromHome ? {} : { respond }),
       userId: payload.user.id,
       teamId: event.actor.workspace,
@@ -109,20 +106,20 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
     await ack();
     const payload = body as unknown as ViewSubmissionPayload;
     const event = viewSubmissionEvent(payload);
-    await deliver(await dispatch(event), { userId: payload.user.id, teamId: event.actor.workspace });
+    await deliver(await engine.dispatch(event), { userId: payload.user.id, teamId: event.actor.workspace });
   });
 
   app.event('app_home_opened', async ({ event, body }) => {
     if (event.tab !== 'home') return;
     const teamId = (body as { team_id?: string }).team_id ?? 'unknown';
-    const reply = await dispatch(appHomeOpenedEvent(teamId, event.user));
+    const reply = await engine.dispatch(appHomeOpenedEvent(teamId, event.user));
     if (reply.kind === 'none') return;
     await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: renderMessage(reply.message).blocks as never } });
   });
 
   app.event('team_join', async ({ event, body }) => {
     const teamId = (body as { team_id?: string }).team_id ?? 'unknown';
-    await deliver(await dispatch(memberJoinedEvent(teamId, event.user as unknown as SlackUser)), { userId: event.user.id, teamId });
+    await deliver(await engine.dispatch(memberJoinedEvent(teamId, event.user as unknown as SlackUser)), { userId: event.user.id, teamId });
   });
 
   app.error(async (error) => {

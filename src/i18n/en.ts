@@ -131,11 +131,9 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'cli.content.warnings': '{count} point(s) to check:',
 
   'console.welcome': 'Probity console. Type `/integrity help` for commands; press a button by typing its number. Ctrl+D to quit.',
-  'console.acting_as': 'You are now {name} ({employeeNo}).',
   'console.no_such_button': 'There is no button {number}.',
   'console.as_usage': 'Usage: /as <employee no>  (/as local for the local administrator)',
   'console.unknown_input': 'Commands start with /integrity. Try `/integrity help`.',
-  'console.button_disabled': '(not available)',
 
   'schedule.error.header': 'The schedules have {count} error(s):',
   'schedule.error.yaml': 'YAML syntax error (line {line})',

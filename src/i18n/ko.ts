@@ -139,11 +139,9 @@ export const ko = {
 
   // 콘솔
   'console.welcome': 'Probity 콘솔입니다. `/integrity help` 로 명령을 보고, 버튼은 번호를 입력해 누르세요. 끝내려면 Ctrl+D.',
-  'console.acting_as': '지금 {name} 님({employeeNo})으로 대화하고 있습니다.',
   'console.no_such_button': '{number}번 버튼이 없습니다.',
   'console.as_usage': '사용법: /as <사번>  (로컬 관리자로 돌아가려면 /as local)',
   'console.unknown_input': '명령은 /integrity 로 시작합니다. `/integrity help` 를 입력해 보세요.',
-  'console.button_disabled': '(누를 수 없음)',
 
   // 일정·발송
   'schedule.error.header': '일정 설정에 오류가 {count}건 있습니다:',

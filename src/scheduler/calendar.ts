@@ -11,6 +11,9 @@ const HOLIDAYS: ReadonlyMap<string, readonly string[]> = new Map(
 );
 const YEARS_COVERED = new Set(Object.keys(presets).map((k) => k.replace(/^y/, '')));
 
+/** How far ahead the packaged holiday data must reach before operators are warned. */
+export const CALENDAR_WARNING_DAYS = 60;
+
 /** How far back a walk over working days may go before we conclude something is wrong. */
 const MAX_WALK_DAYS = 366;
 
@@ -28,6 +31,12 @@ export class WorkingDayCalendar {
   /** Whether the packaged gazette data covers this day's year (the package is updated yearly). */
   covers(day: Day): boolean {
     return YEARS_COVERED.has(day.slice(0, 4));
+  }
+
+  /** The day, within the warning horizon from `today`, that the holiday data no longer covers, if any. */
+  uncoveredSoon(today: Day): Day | undefined {
+    const horizon = addDays(today, CALENDAR_WARNING_DAYS);
+    return this.covers(horizon) ? undefined : horizon;
   }
 
   isWorkingDay(day: Day): boolean {

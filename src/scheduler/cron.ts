@@ -4,6 +4,7 @@
  * slot ledger decide what fires.
  */
 import { createTask, validate, type ScheduledTask } from 'node-cron';
+import { localClock } from '../time.js';
 
 const MINUTE_MS = 60_000;
 
@@ -50,7 +51,6 @@ export function isValidCron(expression: string): boolean {
 
 /** Minutes after local midnight of `instant` in `timeZone`. */
 export function localMinutes(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return get('hour') * 60 + get('minute');
+  const { hour, minute } = localClock(instant, timeZone);
+  return hour * 60 + minute;
 }

@@ -7,15 +7,15 @@ import type { Role } from '../../engine/roles.js';
 import { recordAudit } from '../people/people.repository.js';
 import { allSchedules, scheduleByName, setPaused } from '../../scheduler/schedules.repository.js';
 import { context, text } from '../../ui/card.js';
-import { addDays } from '../../time.js';
+import { localClock } from '../../time.js';
 
 const OPERATORS: readonly Role[] = ['hr', 'admin'];
-/** How far ahead the holiday data must reach before operators are warned. */
-const CALENDAR_WARNING_DAYS = 60;
+
 
 /** HH:MM in the organisation's time zone: operators read 09:00, not 00:00Z. */
 function localTime(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(instant);
+  const { hour, minute } = localClock(instant, timeZone);
+  return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
 }
 const RECENT_RUNS = 10;
 const TOP_REASONS = 5;
@@ -69,8 +69,8 @@ const status: CommandRoute = {
       .limit(TOP_REASONS)
       .execute();
     const blocks = [text(lines.length > 0 ? lines.join('\n') : t('status.none'))];
-    const horizon = addDays(ctx.today, CALENDAR_WARNING_DAYS);
-    if (!ctx.calendar.covers(horizon)) blocks.push(context(t('status.calendar_warning', { until: horizon })));
+    const uncovered = ctx.calendar.uncoveredSoon(ctx.today);
+    if (uncovered) blocks.push(context(t('status.calendar_warning', { until: uncovered })));
     if (reasons.length > 0) blocks.push(context(t('status.failures', { reasons: reasons.map((r) => `${r.error ?? '?'} ${Number(r.n)}`).join(', ') })));
     return ephemeral({ text: t('status.title'), card: { title: t('status.title'), blocks } });
   },
