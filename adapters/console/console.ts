@@ -3,6 +3,8 @@
  * Reads lines (typed or piped), turns them into core events, prints replies. Same commands as chat;
  * typing a number presses that button of the last card that had buttons.
  */
+import { mkdir, open, rm } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Engine } from '../../src/engine/engine.js';
@@ -11,7 +13,8 @@ import type { Reply } from '../../src/engine/reply.js';
 import { CONSOLE_LOCAL_USER } from '../../src/features/people/people.js';
 import { t, type Locale } from '../../src/i18n/index.js';
 import type { ChatPort, Recipient, SentRef } from '../../src/delivery/port.js';
-import type { Button, Message } from '../../src/ui/card.js';
+import type { Attachment, Button, Message } from '../../src/ui/card.js';
+import type { Form } from '../../src/ui/form.js';
 import { renderMessage } from './render.js';
 
 export const CONSOLE_WORKSPACE = 'local';
@@ -25,7 +28,13 @@ export interface ConsoleOptions {
   locale: Locale;
   /** Show a prompt and no echo (a person typing) rather than echo each line (a piped script). */
   interactive: boolean;
+  /** Where files that come with a message are saved (created when missing); `./exports/` by default. */
+  exportDir?: string;
 }
+
+export const DEFAULT_EXPORT_DIR = './exports/';
+/** How many numbered names (report-1.csv, report-2.csv, …) are tried before giving up. */
+const MAX_NAME_SUFFIX = 10_000;
 
 export class ConsoleAdapter implements ChatPort {
   readonly platform = 'console' as const;
@@ -33,6 +42,8 @@ export class ConsoleAdapter implements ChatPort {
   private actor: Actor;
   private buttons: Button[] = [];
   private sent = 0;
+  /** A form being filled in, one field per prompt (a multi-line field until a line with a single "."). */
+  private filling: { form: Form; index: number; values: Record<string, string>; lines: string[] } | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -45,31 +56,120 @@ export class ConsoleAdapter implements ChatPort {
     this.options.output.write(`${text}\n`);
   }
 
-  private event(partial: { type: 'command'; name: string; args: string[] } | { type: 'action'; actionId: string }): InboundEvent {
+  private event(
+    partial: { type: 'command'; name: string; args: string[] } | { type: 'action'; actionId: string } | { type: 'submit'; formId: string; fields: Record<string, string> },
+  ): InboundEvent {
     return { ...partial, platform: 'console', actor: this.actor, conversation: { id: 'console', kind: 'dm' } };
   }
 
-  private show(reply: Reply): void {
+  private async show(reply: Reply): Promise<void> {
     if (reply.kind === 'none') return;
-    const rendered = renderMessage(reply.message);
+    if (reply.kind === 'form') return this.startForm(reply.form);
+    const { message } = reply;
+    const rendered = renderMessage(message);
     // A card with live buttons becomes what numbers press; an answer card (buttons disabled) leaves the
     // earlier card's numbers in place, as the original message stays on a chat client's screen.
     if (rendered.buttons.length > 0) this.buttons = rendered.buttons;
     this.write(rendered.text);
+    for (const file of message.files ?? []) {
+      this.write(t(this.options.locale, 'console.file_saved', { path: await this.saveFile(file) }));
+    }
     this.write('');
+  }
+
+  /** Writes a file into the export directory under its own name, never over an existing file. */
+  private async saveFile(file: Attachment): Promise<string> {
+    const dir = resolve(this.options.exportDir ?? DEFAULT_EXPORT_DIR);
+    await mkdir(dir, { recursive: true });
+    const { stem, ext } = safeName(file.name);
+    for (let n = 0; n <= MAX_NAME_SUFFIX; n++) {
+      const path = join(dir, n === 0 ? `${stem}${ext}` : `${stem}-${n}${ext}`);
+      // 'wx' fails when the file exists, so two saves at once cannot both take one name.
+      const handle = await open(path, 'wx').catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'EEXIST') return undefined;
+        throw error;
+      });
+      if (!handle) continue;
+      try {
+        await handle.writeFile(file.data);
+      } catch (error) {
+        await handle.close();
+        await rm(path, { force: true }); // no half-written file left behind under the name
+        throw error;
+      }
+      await handle.close();
+      return path;
+    }
+    throw new Error(`no free file name for ${file.name} in ${dir}`);
   }
 
   /** Scheduled deliveries: everyone with a console identity reads this one terminal. */
   async send(recipient: Recipient, message: Message): Promise<SentRef> {
     const name = recipient.kind === 'channel' ? `#${recipient.channelId}` : recipient.userId === CONSOLE_LOCAL_USER ? 'Console' : recipient.userId;
     this.write(t(this.options.locale, 'console.delivery', { name }));
-    this.show({ kind: 'post', message });
+    await this.show({ kind: 'post', message });
     this.sent += 1;
     return { conversationId: recipient.kind === 'channel' ? recipient.channelId : recipient.userId, messageId: String(this.sent) };
   }
 
+  private startForm(form: Form): void {
+    this.filling = { form, index: 0, values: {}, lines: [] };
+    this.write(`■ ${form.title}`);
+    this.write(`  ${t(this.options.locale, 'console.form.intro')}`);
+    this.promptField();
+  }
+
+  private promptField(): void {
+    const { form, index } = this.filling!;
+    const field = form.fields[index]!;
+    const initial = field.initial ? ` [${field.initial.length > 60 ? `${field.initial.slice(0, 60)}…` : field.initial}]` : '';
+    const how = field.multiline ? ` ${t(this.options.locale, 'console.form.multiline')}` : '';
+    this.write(`${field.label}${how}${initial}:`);
+  }
+
+  /** One line typed into the form being filled in; the form is submitted after its last field. */
+  private async fillLine(raw: string): Promise<void> {
+    const state = this.filling!;
+    const field = state.form.fields[state.index]!;
+    const line = raw.replace(/\r$/, '');
+    if (!this.options.interactive) this.write(`> ${line}`);
+    if (line.trim() === '/cancel') {
+      this.filling = undefined;
+      this.write(t(this.options.locale, 'console.form.cancelled'));
+      this.write('');
+      return;
+    }
+    let value: string | undefined;
+    if (field.multiline) {
+      if (state.lines.length === 0 && line.trim() === '-') value = field.initial ?? '';
+      else if (line.trim() === '.') value = state.lines.join('\n');
+      else {
+        state.lines.push(line);
+        return;
+      }
+    } else {
+      value = line.trim() === '-' || (line.trim() === '' && field.initial !== undefined) ? (field.initial ?? '') : line.trim();
+    }
+    state.lines = [];
+    if (field.required && value.trim() === '') {
+      this.write(t(this.options.locale, 'console.form.required'));
+      this.promptField();
+      return;
+    }
+    state.values[field.id] = value;
+    state.index++;
+    if (state.index < state.form.fields.length) return this.promptField();
+    this.filling = undefined;
+    this.write('');
+    await this.show(await this.engine.dispatch(this.event({ type: 'submit', formId: state.form.id, fields: state.values })));
+  }
+
   /** Handles one line; returns false when it asks to quit. */
   async handleLine(raw: string): Promise<boolean> {
+    if (this.filling) {
+      await this.fillLine(raw);
+      return true;
+    }
     const line = raw.trim();
     if (line === '') return true;
     if (!this.options.interactive) this.write(`> ${line}`);
@@ -78,7 +178,7 @@ export class ConsoleAdapter implements ChatPort {
     if (/^\d+$/.test(line)) {
       const button = this.buttons[Number(line) - 1];
       if (!button) this.write(t(this.options.locale, 'console.no_such_button', { number: line }));
-      else this.show(await this.engine.dispatch(this.event({ type: 'action', actionId: button.actionId })));
+      else await this.show(await this.engine.dispatch(this.event({ type: 'action', actionId: button.actionId })));
       return true;
     }
     if (line === '/as' || line.startsWith('/as ')) {
@@ -87,7 +187,7 @@ export class ConsoleAdapter implements ChatPort {
     }
     if (line === COMMAND_PREFIX || line.startsWith(`${COMMAND_PREFIX} `)) {
       const { name, args } = parseCommandText(line.slice(COMMAND_PREFIX.length));
-      this.show(await this.engine.dispatch(this.event({ type: 'command', name, args })));
+      await this.show(await this.engine.dispatch(this.event({ type: 'command', name, args })));
       return true;
     }
     this.write(t(this.options.locale, 'console.unknown_input'));
@@ -105,7 +205,7 @@ export class ConsoleAdapter implements ChatPort {
     const reply = await this.engine.dispatch(this.event({ type: 'command', name: 'whoami', args: [] }));
     if (reply.kind === 'ephemeral' && reply.error) this.actor = previous;
     else this.buttons = [];
-    this.show(reply);
+    await this.show(reply);
   }
 
   /**
@@ -129,6 +229,20 @@ export class ConsoleAdapter implements ChatPort {
     }
     lines.close();
   }
+}
+
+/**
+ * A file name that stays inside the export directory: no directories, no control characters, no
+ * leading dots (hidden files, "..").
+ */
+function safeName(name: string): { stem: string; ext: string } {
+  const cleaned = basename(name.replace(/\\/g, '/'))
+    .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_')
+    .replace(/^[.\s]+/, '')
+    .trim();
+  const file = cleaned === '' ? 'file' : cleaned;
+  const ext = extname(file);
+  return { stem: file.slice(0, file.length - ext.length) || 'file', ext };
 }
 
 function consoleActor(userId: string): Actor {

@@ -2,20 +2,29 @@
  * The Discord adapter: a discord.js client with the Guilds intent only (no privileged intents). Every
  * interaction is deferred at once — Discord allows three seconds — then dispatched to the core and
  * completed with editReply or followUp. Answers stay ephemeral: the daily quiz is a channel post with
- * a button, and each member's question and result are theirs alone.
+ * a button, and each member's question and result are theirs alone. Files ride on the same calls as
+ * attachments (multipart to the interaction webhook), within the limit the interaction states.
  */
-import { Client, Events, GatewayIntentBits, MessageFlags, Routes, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction, type StringSelectMenuInteraction } from 'discord.js';
+import { AttachmentBuilder, Client, Events, GatewayIntentBits, MessageFlags, Routes, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction, type StringSelectMenuInteraction } from 'discord.js';
 import type { DiscordConfig } from '../../src/config.js';
 import type { Services } from '../../src/engine/context.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { Reply } from '../../src/engine/reply.js';
-import { dmChannelStore } from '../../src/features/people/people.repository.js';
+import { effectiveLocale } from '../../src/features/people/people.js';
+import { accountFor, dmChannelStore, memberById } from '../../src/features/people/people.repository.js';
+import type { Locale } from '../../src/i18n/index.js';
+import type { Attachment, Message } from '../../src/ui/card.js';
+import { truncate } from '../../src/ui/text.js';
 import { integrityCommand } from './commands.js';
+import { batches, partitionFiles, tooLargeNote, withNotes } from '../../src/ui/files.js';
 import { commandEvent, componentEvent, DISCORD_WORKSPACE, hintsFromRoles, modalEvent, selectEvent, type InteractionFacts } from './inbound.js';
+import { DISCORD_ATTACHMENT_DESCRIPTION_MAX, DISCORD_ATTACHMENT_MAX_BYTES, DISCORD_FILES_PER_MESSAGE } from './limits.js';
 import { createRest, DiscordChatPort } from './outbound.js';
-import { renderMessage } from './render.js';
+import { renderForm, renderMessage, type DiscordMessage } from './render.js';
 
 export const COMMAND_NAME = 'integrity';
+/** How long a command's answer is awaited before deferring (Discord allows three seconds in all). */
+const FIRST_RESPONSE_WAIT_MS = 1_500;
 
 export interface DiscordAdapter {
   client: Client;
@@ -33,14 +42,52 @@ function roleIds(interaction: Interaction): string[] {
   return Array.isArray(roles) ? roles : [...roles.cache.keys()];
 }
 
-/** Completes an interaction deferred as an ephemeral reply: with the core's message, or by removing it. */
-async function finish(interaction: ChatInputCommandInteraction | StringSelectMenuInteraction | ModalSubmitInteraction, reply: Reply): Promise<void> {
-  if (reply.kind === 'none') await interaction.deleteReply();
-  else await interaction.editReply(renderMessage(reply.message));
+function attachmentOf(file: Attachment): AttachmentBuilder {
+  const data = Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength);
+  return new AttachmentBuilder(data, { name: file.name, ...(file.title ? { description: truncate(file.title, DISCORD_ATTACHMENT_DESCRIPTION_MAX) } : {}) });
 }
+
+/** A reply as sent: the rendered message and its files, ten to a message; the first batch goes with it. */
+interface Outgoing {
+  rendered: DiscordMessage;
+  files: AttachmentBuilder[][];
+}
+
+const withFiles = (rendered: DiscordMessage, files: AttachmentBuilder[] | undefined) => (files && files.length > 0 ? { ...rendered, files } : rendered);
 
 export function createDiscordAdapter(engine: Engine, services: Services, config: DiscordConfig): DiscordAdapter {
   const { log } = services;
+
+  /** The member's own language, for the notes the adapter adds; the organisation's before they are known. */
+  async function localeOf(userId: string): Promise<Locale> {
+    const account = await accountFor(services.db, { platform: 'discord', workspace: DISCORD_WORKSPACE, userId });
+    const member = account ? await memberById(services.db, account.member_id) : undefined;
+    return member ? effectiveLocale(member, services.config.locale) : services.config.locale;
+  }
+
+  /**
+   * The core's message for this interaction: files within the size the interaction allows (Discord
+   * states it per interaction; 10 MiB without one) are attached, a larger one is left out with a note.
+   */
+  async function outgoing(interaction: Interaction, message: Message): Promise<Outgoing> {
+    const stated = interaction.attachmentSizeLimit;
+    const limit = Number.isFinite(stated) && stated > 0 ? stated : DISCORD_ATTACHMENT_MAX_BYTES;
+    const { fits, tooLarge } = partitionFiles(message.files, limit);
+    const locale = tooLarge.length > 0 ? await localeOf(interaction.user.id) : undefined;
+    const rendered = renderMessage(withNotes(message, locale ? tooLarge.map((f) => tooLargeNote(locale, f)) : []));
+    return { rendered, files: batches(fits.map(attachmentOf), DISCORD_FILES_PER_MESSAGE) };
+  }
+
+  /** Completes an interaction deferred as an ephemeral reply: with the core's message, or by removing it. */
+  async function finish(interaction: ChatInputCommandInteraction | StringSelectMenuInteraction | ModalSubmitInteraction, reply: Reply): Promise<void> {
+    if (reply.kind === 'none') return void (await interaction.deleteReply());
+    // Once deferred, an interaction can no longer open a modal: the form's fallback is shown instead.
+    const message = reply.kind === 'form' ? reply.fallback : reply.message;
+    const { rendered, files } = await outgoing(interaction, message);
+    await interaction.editReply(withFiles(rendered, files[0]));
+    for (const more of files.slice(1)) await interaction.followUp({ files: more, flags: MessageFlags.Ephemeral });
+  }
+
   const facts = (interaction: Interaction, ephemeralMessage = false): InteractionFacts => {
     const hints = hintsFromRoles(roleIds(interaction), config.roleMap);
     return {
@@ -52,13 +99,27 @@ export function createDiscordAdapter(engine: Engine, services: Services, config:
     };
   };
   const client = new Client({ intents: [GatewayIntentBits.Guilds], ...(config.apiUrl ? { rest: { api: config.apiUrl } } : {}) });
-  const port = new DiscordChatPort(createRest(config.token, config.apiUrl), dmChannelStore(services.db, 'discord'));
+  const port = new DiscordChatPort(createRest(config.token, config.apiUrl), dmChannelStore(services.db, 'discord'), (recipient) =>
+    recipient.kind === 'user' ? localeOf(recipient.userId) : Promise.resolve(services.config.locale),
+  );
 
   async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const options: Record<string, string> = {};
     for (const option of interaction.options.data[0]?.options ?? []) if (option.value !== undefined) options[option.name] = String(option.value);
-    await finish(interaction, await engine.dispatch(commandEvent(facts(interaction), interaction.options.getSubcommand(), options)));
+    const pending = engine.dispatch(commandEvent(facts(interaction), interaction.options.getSubcommand(), options));
+    // A modal must be the interaction's first response, so the answer is awaited briefly; a slow one
+    // is deferred within Discord's three seconds and completed later.
+    const early = await Promise.race([pending, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), FIRST_RESPONSE_WAIT_MS).unref())]);
+    if (early?.kind === 'form') {
+      try {
+        return void (await interaction.showModal(renderForm(early.form)));
+      } catch (error) {
+        // A refused modal is no answer: the interaction is still open, so the form's fallback is shown.
+        log.warn({ err: error, adapter: 'discord', interaction: interaction.id }, 'could not open a modal');
+      }
+    }
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await finish(interaction, early ?? (await pending));
   }
 
   async function onButton(interaction: ButtonInteraction): Promise<void> {
@@ -70,9 +131,10 @@ export function createDiscordAdapter(engine: Engine, services: Services, config:
     else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const reply: Reply = await engine.dispatch(componentEvent(facts(interaction, ephemeral), interaction.customId, interaction.message.id));
     if (reply.kind === 'none') return;
-    const rendered = renderMessage(reply.message);
-    if (!own || reply.kind === 'replace') await interaction.editReply(rendered);
-    else await interaction.followUp({ ...rendered, flags: MessageFlags.Ephemeral });
+    const { rendered, files } = await outgoing(interaction, reply.kind === 'form' ? reply.fallback : reply.message);
+    if (!own || reply.kind === 'replace') await interaction.editReply(withFiles(rendered, files[0]));
+    else await interaction.followUp({ ...withFiles(rendered, files[0]), flags: MessageFlags.Ephemeral });
+    for (const more of files.slice(1)) await interaction.followUp({ files: more, flags: MessageFlags.Ephemeral });
   }
 
   async function onSelect(interaction: StringSelectMenuInteraction): Promise<void> {

@@ -12,3 +12,15 @@ export const DISCORD_FOOTER_TEXT_MAX = 2048;
 /** All text in a message's embeds together. */
 export const DISCORD_EMBED_TOTAL_MAX = 6000;
 export const DISCORD_MESSAGE_CONTENT_MAX = 2000;
+/**
+ * One attachment (docs/reference#uploading-files). Checked per file since April 2025; the default for
+ * bots, webhooks and interaction replies has been 10 MiB since January 2025 (25 MiB before, 8 MiB
+ * before 2023), more in boosted guilds. An interaction states its own limit (attachment_size_limit),
+ * which is used when there is one; this is the limit elsewhere. Discord's docs raised the default to
+ * 20 MiB in September 2026 while the API was still seen refusing more than 10 MiB: 10 MiB stays safe.
+ */
+export const DISCORD_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
+/** Files on one message. */
+export const DISCORD_FILES_PER_MESSAGE = 10;
+/** An attachment's description (its alt text). */
+export const DISCORD_ATTACHMENT_DESCRIPTION_MAX = 1024;

@@ -4,7 +4,9 @@
  * 5 rows, labels of 80 characters and custom ids of 100 (the core's action-id codec guarantees that).
  */
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed } from 'discord-api-types/v10';
+import { ActionRowBuilder, ModalBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
 import type { Button, Card, Message } from '../../src/ui/card.js';
+import type { Form } from '../../src/ui/form.js';
 import { truncate } from '../../src/ui/text.js';
 import {
   DISCORD_BUTTON_LABEL_MAX,
@@ -97,4 +99,28 @@ export function renderMessage(message: Message, options: { withContent: boolean 
   if (!message.card) return { ...content, embeds: [], components: [] };
   const { embed, buttons } = embedOf(message.card);
   return { ...content, embeds: [embed], components: rows(buttons) };
+}
+
+/** Discord modal limits: title and labels 45 characters, placeholders 100, values 4,000, five inputs. */
+const MODAL_TITLE_MAX = 45;
+const MODAL_LABEL_MAX = 45;
+const MODAL_PLACEHOLDER_MAX = 100;
+const MODAL_VALUE_MAX = 4000;
+const MODAL_INPUTS_MAX = 5;
+
+/** A core form as a Discord modal: one text input per field (the field id is the input's custom id). */
+export function renderForm(form: Form): ModalBuilder {
+  const modal = new ModalBuilder().setCustomId(form.id).setTitle(truncate(form.title, MODAL_TITLE_MAX));
+  for (const field of form.fields.slice(0, MODAL_INPUTS_MAX)) {
+    const input = new TextInputBuilder()
+      .setCustomId(field.id)
+      .setLabel(truncate(field.label, MODAL_LABEL_MAX))
+      .setStyle(field.multiline ? TextInputStyle.Paragraph : TextInputStyle.Short)
+      .setRequired(field.required)
+      .setMaxLength(Math.min(field.maxLength, MODAL_VALUE_MAX));
+    if (field.initial) input.setValue(truncate(field.initial, Math.min(field.maxLength, MODAL_VALUE_MAX)));
+    if (field.placeholder) input.setPlaceholder(truncate(field.placeholder, MODAL_PLACEHOLDER_MAX));
+    modal.addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
+  }
+  return modal;
 }

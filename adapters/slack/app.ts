@@ -2,18 +2,22 @@
  * The Slack adapter: a Bolt app in Socket Mode (SLACK_APP_TOKEN) or on the HTTP receiver
  * (SLACK_SIGNING_SECRET, POST /slack/events). Every request is acknowledged first — Slack allows three
  * seconds — and then dispatched to the core; the reply goes back through response_url, chat.postMessage
- * or views.publish. Bolt's WebClient retries are off: the outbox and Slack's own idempotent design
- * (answers are unique per member and day in the database) handle repeats.
+ * or views.publish, and its files through Slack's external-upload flow (see deliver()). Bolt's
+ * WebClient retries are off: the outbox and Slack's own idempotent design (answers are unique per
+ * member and day in the database) handle repeats.
  */
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type App as BoltApp, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { SlackConfig } from '../../src/config.js';
 import type { Services } from '../../src/engine/context.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { Reply } from '../../src/engine/reply.js';
+import type { Conversation } from '../../src/engine/events.js';
 import { syncDirectory, type DirectorySummary } from '../../src/features/people/directory.js';
-import { dmChannelStore } from '../../src/features/people/people.repository.js';
+import { effectiveLocale } from '../../src/features/people/people.js';
+import { accountFor, dmChannelStore, memberById } from '../../src/features/people/people.repository.js';
+import { t, type Locale } from '../../src/i18n/index.js';
 import type { Logger } from '../../src/log.js';
 import { isRole, type Role } from '../../src/engine/roles.js';
 import {
@@ -28,8 +32,11 @@ import {
   type SlashCommandPayload,
   type ViewSubmissionPayload,
 } from './inbound.js';
+import { partitionFiles, tooLargeNote, withNotes } from '../../src/ui/files.js';
+import { SLACK_FILE_MAX_BYTES } from './limits.js';
 import { createWebClient, SlackChatPort } from './outbound.js';
-import { renderMessage } from './render.js';
+import { renderForm, renderMessage } from './render.js';
+import { truncate } from '../../src/ui/text.js';
 
 export const SLASH_COMMAND = '/integrity';
 const USERS_PAGE = 200;
@@ -66,26 +73,79 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
     ? new App({ token: config.botToken, appToken: config.appToken, socketMode: true, clientOptions, logger: boltLogger(log) })
     : new App({ token: config.botToken, signingSecret: config.signingSecret!, clientOptions, logger: boltLogger(log), endpoints: '/slack/events' });
   const client = createWebClient(config.botToken, config.apiUrl);
-  const port = new SlackChatPort(client, dmChannelStore(services.db, 'slack'));
 
-  /** A reply to the person who asked, by the best way Slack offers from where they asked. */
-  async function deliver(reply: Reply, via: { respond?: RespondFn; userId: string; teamId: string }): Promise<void> {
+  /** The member's own language, for the notes the adapter adds; the organisation's before they are known. */
+  async function localeOf(teamId: string, userId: string): Promise<Locale> {
+    const account = await accountFor(services.db, { platform: 'slack', workspace: teamId, userId });
+    const member = account ? await memberById(services.db, account.member_id) : undefined;
+    return member ? effectiveLocale(member, services.config.locale) : services.config.locale;
+  }
+  const port = new SlackChatPort(client, dmChannelStore(services.db, 'slack'), (recipient) =>
+    recipient.kind === 'user' ? localeOf(recipient.workspace, recipient.userId) : Promise.resolve(services.config.locale),
+  );
+
+  /**
+   * A reply to the person who asked, by the best way Slack offers from where they asked. The text and
+   * card go through response_url; files cannot (nor can an ephemeral message carry any), so they are
+   * uploaded: into the channel when the reply is for everyone there, else into the member's DM with
+   * the app, and the reply says so.
+   */
+  async function deliver(reply: Reply, via: { respond?: RespondFn; userId: string; teamId: string; conversation?: Conversation; triggerId?: string }): Promise<void> {
     if (reply.kind === 'none') return;
-    const rendered = renderMessage(reply.message);
+    if (reply.kind === 'form') {
+      // A form is a modal, opened with the trigger of the command or button that asked for it.
+      if (via.triggerId) {
+        try {
+          await client.views.open({ trigger_id: via.triggerId, view: renderForm(reply.form, t(await localeOf(via.teamId, via.userId), 'form.close')) as never });
+          return;
+        } catch (error) {
+          log.warn({ err: error, adapter: 'slack' }, 'could not open a modal');
+        }
+      }
+      return deliver({ kind: 'ephemeral', message: reply.fallback }, via);
+    }
+    const { message } = reply;
+    const { fits, tooLarge } = partitionFiles(message.files, SLACK_FILE_MAX_BYTES);
+    const shared = via.respond && reply.kind !== 'ephemeral' && via.conversation?.kind === 'channel' ? via.conversation.id : undefined;
+    const dm = fits.length > 0 && !shared ? await port.openDm(via.teamId, via.userId) : undefined;
+    const dmNote = dm !== undefined && via.respond !== undefined && dm !== via.conversation?.id;
+    const locale = tooLarge.length > 0 || dmNote ? await localeOf(via.teamId, via.userId) : services.config.locale;
+    const notes = [...tooLarge.map((f) => tooLargeNote(locale, f)), ...(dmNote ? [t(locale, 'file.sent_to_dm')] : [])];
+    const rendered = renderMessage(withNotes(message, notes));
     if (!via.respond) {
-      // From the App Home tab there is no response_url: answer in the member's DM.
-      const channel = await port.dmChannel(via.teamId, via.userId);
+      // From the App Home tab there is no response_url: answer in the member's DM, files included.
+      const channel = dm ?? (await port.dmChannel(via.teamId, via.userId));
       await client.chat.postMessage({ channel, ...rendered });
+      if (dm) await port.uploadFiles(dm, fits);
       return;
     }
     if (reply.kind === 'replace') await via.respond({ ...rendered, replace_original: true });
     else await via.respond({ ...rendered, response_type: reply.kind === 'post' ? 'in_channel' : 'ephemeral', replace_original: false });
+    if (dm) await port.uploadFiles(dm, fits, { initialComment: message.text });
+    else if (shared) {
+      try {
+        await port.uploadFiles(shared, fits);
+      } catch (error) {
+        // The app may answer a slash command in a channel it is not a member of: the files go to the DM.
+        if ((error as { code?: unknown }).code !== ErrorCode.PlatformError) throw error;
+        log.warn({ adapter: 'slack', reason: (error as { data?: { error?: string } }).data?.error }, 'files could not be shared in the channel; sent by DM');
+        await port.uploadFiles(await port.openDm(via.teamId, via.userId), fits, { initialComment: message.text });
+        await via.respond({ text: t(await localeOf(via.teamId, via.userId), 'file.sent_to_dm'), response_type: 'ephemeral', replace_original: false });
+      }
+    }
   }
 
   app.command(SLASH_COMMAND, async ({ ack, command, respond }) => {
     await ack();
     const payload = command as unknown as SlashCommandPayload;
-    await deliver(await engine.dispatch(slashCommandEvent(payload)), { respond, userId: payload.user_id, teamId: payload.team_id });
+    const event = slashCommandEvent(payload);
+    await deliver(await engine.dispatch(event), {
+      respond,
+      userId: payload.user_id,
+      teamId: payload.team_id,
+      conversation: event.conversation,
+      ...(payload.trigger_id ? { triggerId: payload.trigger_id } : {}),
+    });
   });
 
   app.action(/.*/, async ({ ack, body, respond }) => {
@@ -99,21 +159,31 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
       ...(fromHome ? {} : { respond }),
       userId: payload.user.id,
       teamId: event.actor.workspace,
+      conversation: event.conversation,
+      ...(payload.trigger_id ? { triggerId: payload.trigger_id } : {}),
     });
   });
 
   app.view(/.*/, async ({ ack, body }) => {
-    await ack();
     const payload = body as unknown as ViewSubmissionPayload;
     const event = viewSubmissionEvent(payload);
-    await deliver(await engine.dispatch(event), { userId: payload.user.id, teamId: event.actor.workspace });
+    const reply = await engine.dispatch(event);
+    // A mistake in the form keeps the modal open with the message under the field (or the first one),
+    // so nothing typed is lost; anything else closes it and answers in the member's DM.
+    if (reply.kind === 'ephemeral' && reply.error && reply.error.code !== 'error.internal') {
+      const blockIds = Object.keys(payload.view.state.values);
+      const field = reply.error.field && blockIds.includes(reply.error.field) ? reply.error.field : blockIds[0];
+      if (field) return void (await ack({ response_action: 'errors', errors: { [field]: truncate(reply.message.text, 150) } } as never));
+    }
+    await ack();
+    await deliver(reply, { userId: payload.user.id, teamId: event.actor.workspace });
   });
 
   app.event('app_home_opened', async ({ event, body }) => {
     if (event.tab !== 'home') return;
     const teamId = (body as { team_id?: string }).team_id ?? 'unknown';
     const reply = await engine.dispatch(appHomeOpenedEvent(teamId, event.user));
-    if (reply.kind === 'none') return;
+    if (reply.kind !== 'ephemeral' && reply.kind !== 'post' && reply.kind !== 'replace') return;
     await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: renderMessage(reply.message).blocks as never } });
   });
 

@@ -11,10 +11,13 @@ export interface SlashCommandPayload {
   channel_id: string;
   command: string;
   text: string;
+  /** Lets the app open a modal for three seconds. */
+  trigger_id?: string;
 }
 
 export interface BlockActionsPayload {
   type: 'block_actions';
+  trigger_id?: string;
   team?: { id: string } | null;
   user: { id: string; team_id?: string; name?: string; username?: string };
   channel?: { id: string };

@@ -1,13 +1,18 @@
 /**
- * The Slack ChatPort over the Web API (chat.postMessage). The WebClient's own retries are turned off and rate-limited
- * calls rejected, so the outbox owns every retry: 429 becomes "rate limited" with Slack's Retry-After,
- * 5xx and network errors become transient, and errors that retrying cannot fix (the bot is not in the
- * channel, the user is gone) fail the delivery at once with Slack's error code as the reason.
+ * The Slack ChatPort over the Web API (chat.postMessage; files through the external-upload flow:
+ * files.getUploadURLExternal, a POST of the bytes, files.completeUploadExternal). The WebClient's own
+ * retries are turned off and rate-limited calls rejected, so the outbox owns every retry: 429 becomes
+ * "rate limited" with Slack's Retry-After, 5xx and network errors become transient, and errors that
+ * retrying cannot fix (the bot is not in the channel, the user is gone) fail the delivery at once with
+ * Slack's error code as the reason.
  */
 import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
 import { DeliveryError, type ChatPort, type DmChannelStore, type Recipient, type SentRef } from '../../src/delivery/port.js';
-import type { Message } from '../../src/ui/card.js';
-import { renderMessage } from './render.js';
+import type { Locale } from '../../src/i18n/index.js';
+import type { Attachment, Message } from '../../src/ui/card.js';
+import { partitionFiles, tooLargeNote, withNotes } from '../../src/ui/files.js';
+import { SLACK_FILE_MAX_BYTES, SLACK_INITIAL_COMMENT_MAX } from './limits.js';
+import { renderMessage, truncate } from './render.js';
 
 /** Slack error codes that a retry can fix; any other ok:false code is about this message and final. */
 const TRANSIENT_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'team_added_to_org']);
@@ -57,6 +62,8 @@ export class SlackChatPort implements ChatPort {
   constructor(
     private readonly client: WebClient,
     private readonly dmChannels: DmChannelStore,
+    /** The language of notes the adapter adds itself (a file too large to send); Korean when not told. */
+    private readonly noteLocale: (recipient: Recipient) => Promise<Locale> = async () => 'ko',
   ) {}
 
   /**
@@ -68,11 +75,46 @@ export class SlackChatPort implements ChatPort {
     return (await this.dmChannels.get(workspace, userId)) ?? userId;
   }
 
+  /**
+   * The DM channel id itself (D…), opening the conversation when it is not known yet: file uploads
+   * need it, as files.completeUploadExternal takes channel ids only, never a user id.
+   */
+  async openDm(workspace: string, userId: string): Promise<string> {
+    const known = await this.dmChannels.get(workspace, userId);
+    if (known) return known;
+    const opened = await this.client.conversations.open({ users: userId });
+    const id = opened.channel?.id;
+    if (!id) throw new Error('conversations.open answered without a channel id');
+    await this.dmChannels.set(workspace, userId, id).catch(() => undefined);
+    return id;
+  }
+
+  /**
+   * Shares files in a conversation (a channel or DM id, not a user id) through Slack's external-upload
+   * flow: files.getUploadURLExternal for each file, a POST of its bytes to the upload_url, then one
+   * files.completeUploadExternal that posts them together, with `initialComment` as their message.
+   */
+  async uploadFiles(channelId: string, files: readonly Attachment[], options: { initialComment?: string } = {}): Promise<void> {
+    if (files.length === 0) return;
+    await this.client.filesUploadV2({
+      channel_id: channelId,
+      ...(options.initialComment ? { initial_comment: truncate(options.initialComment, SLACK_INITIAL_COMMENT_MAX) } : {}),
+      file_uploads: files.map((f) => ({ file: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength), filename: f.name, title: f.title ?? f.name })),
+    });
+  }
+
+  /**
+   * Posts the message, then its files into the same conversation. Should the upload fail, the outbox
+   * retries the whole delivery, so the message itself can arrive twice.
+   */
   async send(recipient: Recipient, message: Message): Promise<SentRef> {
+    const { fits, tooLarge } = partitionFiles(message.files, SLACK_FILE_MAX_BYTES);
     let sent: SentRef;
     try {
+      const locale = tooLarge.length > 0 ? await this.noteLocale(recipient) : undefined;
+      const outgoing = withNotes(message, locale ? tooLarge.map((f) => tooLargeNote(locale, f)) : []);
       const channel = recipient.kind === 'channel' ? recipient.channelId : await this.dmChannel(recipient.workspace, recipient.userId);
-      const posted = await this.client.chat.postMessage({ channel, ...renderMessage(message) });
+      const posted = await this.client.chat.postMessage({ channel, ...renderMessage(outgoing) });
       sent = { conversationId: posted.channel ?? channel, messageId: posted.ts ?? '' };
     } catch (error) {
       throw error instanceof DeliveryError ? error : toDeliveryError(error);
@@ -80,6 +122,15 @@ export class SlackChatPort implements ChatPort {
     // Remember the DM channel Slack used. The message is out: failing to remember must not resend it.
     if (recipient.kind === 'user' && sent.conversationId !== recipient.userId) {
       await this.dmChannels.set(recipient.workspace, recipient.userId, sent.conversationId).catch(() => undefined);
+    }
+    if (fits.length > 0) {
+      try {
+        // chat.postMessage answered with the conversation id (D… for a DM): uploads need exactly that.
+        const channel = recipient.kind === 'channel' ? recipient.channelId : sent.conversationId !== recipient.userId ? sent.conversationId : await this.openDm(recipient.workspace, recipient.userId);
+        await this.uploadFiles(channel, fits);
+      } catch (error) {
+        throw error instanceof DeliveryError ? error : toDeliveryError(error);
+      }
     }
     return sent;
   }

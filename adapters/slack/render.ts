@@ -3,6 +3,7 @@
  * buttons cannot be disabled (so an answered card lists its choices as text), and every limit in
  * limits.ts is applied here so Slack never rejects a message.
  */
+import type { Form } from '../../src/ui/form.js';
 import type { Block, Button, Card, Message } from '../../src/ui/card.js';
 import { truncate } from '../../src/ui/text.js';
 
@@ -111,4 +112,35 @@ export function renderCard(card: Card): SlackBlock[] {
 
 export function renderMessage(message: Message): SlackMessage {
   return { text: truncate(message.text, SLACK_MESSAGE_TEXT_MAX), blocks: message.card ? renderCard(message.card) : [] };
+}
+
+/** Block Kit modal limits: title and button texts 24 characters, labels 2,000, placeholders 150, plain text input 3,000. */
+export const SLACK_MODAL_TITLE_MAX = 24;
+export const SLACK_INPUT_MAX = 3000;
+const SLACK_LABEL_MAX = 2000;
+const SLACK_PLACEHOLDER_MAX = 150;
+
+/** A core form as a Slack modal: one input block per field, the field id as block and action id. */
+export function renderForm(form: Form, closeLabel: string) {
+  return {
+    type: 'modal' as const,
+    callback_id: form.id,
+    title: { type: 'plain_text' as const, text: truncate(form.title, SLACK_MODAL_TITLE_MAX) },
+    submit: { type: 'plain_text' as const, text: truncate(form.submitLabel, SLACK_MODAL_TITLE_MAX) },
+    close: { type: 'plain_text' as const, text: truncate(closeLabel, SLACK_MODAL_TITLE_MAX) },
+    blocks: form.fields.map((f) => ({
+      type: 'input' as const,
+      block_id: f.id,
+      optional: !f.required,
+      label: { type: 'plain_text' as const, text: truncate(f.label, SLACK_LABEL_MAX) },
+      element: {
+        type: 'plain_text_input' as const,
+        action_id: f.id,
+        multiline: f.multiline === true,
+        max_length: Math.min(f.maxLength, SLACK_INPUT_MAX),
+        ...(f.initial ? { initial_value: truncate(f.initial, Math.min(f.maxLength, SLACK_INPUT_MAX)) } : {}),
+        ...(f.placeholder ? { placeholder: { type: 'plain_text' as const, text: truncate(f.placeholder, SLACK_PLACEHOLDER_MAX) } } : {}),
+      },
+    })),
+  };
 }

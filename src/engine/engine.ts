@@ -13,11 +13,12 @@ import { UserError } from './errors.js';
 import type { InboundEvent } from './events.js';
 import { failure, none, type Reply } from './reply.js';
 import { hasAnyRole, parseRoles } from './roles.js';
-import type { ActionRoute, CommandRoute, Routes } from './routes.js';
+import type { ActionRoute, CommandRoute, FormRoute, Routes } from './routes.js';
 
 export class Engine {
   private readonly commands: Map<string, CommandRoute>;
   private readonly actions: Map<string, ActionRoute>;
+  private readonly forms: Map<string, FormRoute>;
   private readonly events: NonNullable<Routes['events']>;
 
   constructor(
@@ -26,6 +27,7 @@ export class Engine {
   ) {
     this.commands = new Map(routes.commands.map((r) => [r.name, r]));
     this.actions = new Map(routes.actions.map((r) => [r.name, r]));
+    this.forms = new Map((routes.forms ?? []).map((r) => [r.name, r]));
     this.events = routes.events ?? {};
   }
 
@@ -42,7 +44,7 @@ export class Engine {
       return await this.route(ctx);
     } catch (error) {
       if (error instanceof UserError) {
-        return failure({ text: `⚠️ ${t(locale, error.code, error.params)}` }, error.code);
+        return failure({ text: `⚠️ ${t(locale, error.code, error.params)}` }, error.code, error.field);
       }
       const incident = randomUUID().slice(0, 8);
       this.services.log.error({ err: error, incident, event: describe(event) }, 'handler failed');
@@ -87,9 +89,13 @@ export class Engine {
         const handler = this.events[event.type];
         return handler ? handler(ctx) : none();
       }
-      case 'submit':
-        // Forms arrive with leadership messages; nothing submits one yet.
-        return none();
+      case 'submit': {
+        const decoded = decodeAction(event.formId);
+        const route = decoded ? this.forms.get(decoded.name) : undefined;
+        if (!decoded || !route) throw new UserError('error.stale_action');
+        if (!hasAnyRole(ctx.roles, route.roles)) throw new UserError('error.forbidden');
+        return route.handle(ctx, decoded.args, event.fields);
+      }
     }
   }
 }
@@ -103,5 +109,7 @@ function describe(event: InboundEvent): Record<string, unknown> {
     ...(event.type === 'command' ? { command: event.name } : {}),
     // The action's name only: its arguments can say which answer a person chose.
     ...(event.type === 'action' ? { action: decodeAction(event.actionId)?.name ?? 'unknown' } : {}),
+    // The form's name only: its fields are what the person wrote.
+    ...(event.type === 'submit' ? { form: decodeAction(event.formId)?.name ?? 'unknown' } : {}),
   };
 }

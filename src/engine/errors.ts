@@ -8,6 +8,8 @@ export class UserError extends Error {
   constructor(
     readonly code: MessageKey,
     readonly params: Record<string, string | number> = {},
+    /** The form field the error is about, so a modal can show it under that field. */
+    readonly field?: string,
   ) {
     super(code);
     this.name = 'UserError';

@@ -23,11 +23,19 @@ export interface ActionRoute {
   handle(ctx: RequestContext, args: string[]): Promise<Reply>;
 }
 
+export interface FormRoute {
+  /** The form's name inside the action-id codec. */
+  name: string;
+  roles: readonly Role[];
+  handle(ctx: RequestContext, args: string[], fields: Readonly<Record<string, string>>): Promise<Reply>;
+}
+
 export type EventHandler = (ctx: RequestContext) => Promise<Reply>;
 
 export interface Routes {
   commands: CommandRoute[];
   actions: ActionRoute[];
+  forms?: FormRoute[];
   /** Platform events that are not commands or actions (everyone may trigger them). */
   events?: Partial<Record<'app_home_opened' | 'member_joined', EventHandler>>;
 }

@@ -6,6 +6,17 @@
 export interface Message {
   text: string;
   card?: Card;
+  /** Files that travel with the message (PNG charts, CSV and XLSX exports). */
+  files?: Attachment[];
+}
+
+export interface Attachment {
+  /** The file name shown to people and used when saving it, e.g. "participation-2026-11.csv". */
+  name: string;
+  data: Uint8Array;
+  /** MIME type, e.g. "image/png", "text/csv". */
+  contentType: string;
+  title?: string;
 }
 
 export interface Card {

@@ -41,6 +41,7 @@ export interface Harness {
   database: TestDatabase;
   command(employeeNo: string, name: string, ...args: string[]): Promise<Reply>;
   press(employeeNo: string, button: Button): Promise<Reply>;
+  submit(employeeNo: string, formId: string, fields: Record<string, string>): Promise<Reply>;
   close(): Promise<void>;
 }
 
@@ -103,18 +104,20 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     database,
     command: (employeeNo, name, ...args) => engine.dispatch({ ...base(employeeNo), type: 'command', name, args } as InboundEvent),
     press: (employeeNo, button) => engine.dispatch({ ...base(employeeNo), type: 'action', actionId: button.actionId }),
+    submit: (employeeNo, formId, fields) => engine.dispatch({ ...base(employeeNo), type: 'submit', formId, fields }),
     close: () => database.destroy(),
   };
 }
 
 /** The live buttons of a reply's card. */
 export function buttonsOf(reply: Reply): Button[] {
-  return reply.kind === 'none' ? [] : cardButtons(reply.message.card).filter((b) => !b.disabled);
+  return reply.kind === 'none' || reply.kind === 'form' ? [] : cardButtons(reply.message.card).filter((b) => !b.disabled);
 }
 
 /** All the text a person would read in a reply. */
 export function textOf(reply: Reply): string {
   if (reply.kind === 'none') return '';
+  if (reply.kind === 'form') return [reply.form.title, ...reply.form.fields.map((f) => `${f.label}: ${f.initial ?? ''}`)].join('\n');
   const card = reply.message.card;
   const parts = [reply.message.text, card?.title ?? ''];
   for (const block of card?.blocks ?? []) {

@@ -402,7 +402,7 @@ describe('channel messages and DMs', () => {
     const message = await channel.send({ content: '오늘의 퀴즈', embeds: [{ title: 'Q1' }] });
     expect(message.author.id).toBe(APP_ID);
     expect(message.embeds[0]?.title).toBe('Q1');
-    expect(fake.channelMessages).toEqual([{ channelId: CHANNEL_ID, messageId: message.id, body: expect.objectContaining({ content: '오늘의 퀴즈' }) }]);
+    expect(fake.channelMessages).toEqual([{ channelId: CHANNEL_ID, messageId: message.id, body: expect.objectContaining({ content: '오늘의 퀴즈' }), files: [] }]);
 
     const raw = (await client.rest.post(Routes.channelMessages(CHANNEL_ID), { body: { content: 'raw' } })) as APIMessage;
     expect(raw).toMatchObject({ channel_id: CHANNEL_ID, content: 'raw', author: { id: APP_ID, bot: true }, embeds: [], components: [] });
@@ -414,8 +414,21 @@ describe('channel messages and DMs', () => {
     const message = await (await quizChannel(client)).send({ content: '주간 통계', files: [{ attachment: csv, name: 'stats.csv' }] });
     expect(message.attachments.first()?.name).toBe('stats.csv');
     expect(message.attachments.first()?.size).toBe(csv.length);
-    expect(fake.requests.at(-1)?.files).toEqual([{ field: 'files[0]', name: 'stats.csv', contentType: expect.any(String), size: csv.length }]);
+    expect(fake.requests.at(-1)?.files).toEqual([{ field: 'files[0]', name: 'stats.csv', contentType: expect.any(String), size: csv.length, data: csv }]);
     expect(fake.channelMessages.at(-1)?.body).toMatchObject({ content: '주간 통계', attachments: [{ id: '0' }] });
+    expect(fake.channelMessages.at(-1)?.files.map((f) => f.data)).toEqual([csv]);
+  });
+
+  it('GIVEN a file over the attachment limit THEN 413 with code 40005, and nothing is posted', async () => {
+    await fake.close();
+    await start({ attachmentSizeLimit: 1024 });
+    const client = await login();
+    const posted = fake.channelMessages.length;
+    const file = { name: 'big.bin', data: Buffer.alloc(1025) };
+    await expect(client.rest.post(Routes.channelMessages(CHANNEL_ID), { body: { content: 'x' }, files: [file] })).rejects.toMatchObject({ status: 413, code: 40005 });
+    expect(fake.channelMessages).toHaveLength(posted);
+    await client.rest.post(Routes.channelMessages(CHANNEL_ID), { body: { content: 'x' }, files: [{ name: 'ok.bin', data: Buffer.alloc(1024) }] });
+    expect(fake.channelMessages.at(-1)?.files.map((f) => f.size)).toEqual([1024]);
   });
 
   it('GIVEN invalid messages THEN the same errors as Discord: 50006 empty, 50035 too long, 50001 hidden channel', async () => {

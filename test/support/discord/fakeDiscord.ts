@@ -16,8 +16,9 @@
  * What it records (arrays are appended in arrival order, never cleared):
  *   requests             every HTTP request, including failed ones, with the status it got
  *   interactionCallbacks successful POST /interactions/{id}/{token}/callback bodies
- *   webhookMessages      successful /webhooks/{app}/{token}[/messages/{id}] calls (follow-ups, @original)
- *   channelMessages      successful POST /channels/{id}/messages bodies
+ *   webhookMessages      successful /webhooks/{app}/{token}[/messages/{id}] calls (follow-ups, @original),
+ *                        with the files of multipart bodies (payload_json + files[n], bytes kept)
+ *   channelMessages      successful POST /channels/{id}/messages bodies, with their files likewise
  *   registeredCommands   last bulk-overwrite body per scope ('global' or a guild id)
  *   gatewayLog           op codes (and t, s) of every gateway frame in both directions
  *   gatewayQueries       the query string of each gateway connection (v, encoding, compress)
@@ -148,6 +149,12 @@ export interface FakeDiscordOptions {
    * Off by default so slow CI machines do not flake; set to 3000 to test "defer when slow" logic.
    */
   interactionResponseDeadlineMs?: number | null;
+  /**
+   * The largest file accepted in one attachment, in bytes: Discord checks each attachment (since
+   * April 2025) against the bot's limit, 10 MiB unless the guild is boosted, and answers 413 with
+   * code 40005 above it. An interaction's own `attachment_size_limit` applies to its webhook.
+   */
+  attachmentSizeLimit?: number;
   /** Receives one line per HTTP request and gateway frame; handy while debugging a test. */
   log?: (line: string) => void;
 }
@@ -157,6 +164,8 @@ export interface RecordedFile {
   name: string;
   contentType: string;
   size: number;
+  /** The bytes received. */
+  data: Buffer;
 }
 
 export interface RecordedRequest {
@@ -186,12 +195,15 @@ export interface WebhookMessageRecord {
   /** '@original', a follow-up message id, or undefined for POST (create follow-up). */
   messageId: string | undefined;
   body: RESTPostAPIWebhookWithTokenJSONBody | undefined;
+  /** The `files[n]` parts of a multipart body, in order. */
+  files: RecordedFile[];
 }
 
 export interface ChannelMessageRecord {
   channelId: string;
   messageId: string;
   body: RESTPostAPIChannelMessageJSONBody;
+  files: RecordedFile[];
 }
 
 export interface GatewayLogEntry {
@@ -256,6 +268,9 @@ export const failures = {
 // =============================================================================================
 
 /** A JSON error response in Discord's format: `{ message, code, errors? }`. */
+/** Bots may attach 10 MiB per file unless the guild is boosted (docs/reference#uploading-files). */
+const DEFAULT_ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024;
+
 class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -363,7 +378,7 @@ async function parseBody(raw: Buffer, contentType: string | undefined): Promise<
         if (field === 'payload_json') body = JSON.parse(value) as Json;
         else (body ??= {})[field] = value;
       } else {
-        files.push({ field, name: value.name, contentType: value.type, size: value.size });
+        files.push({ field, name: value.name, contentType: value.type, size: value.size, data: Buffer.from(await value.arrayBuffer()) });
       }
     }
     return { body, files };
@@ -423,6 +438,8 @@ interface InteractionState {
   response: InteractionResponseType | null;
   originalMessageId: string | null;
   followupIds: Set<string>;
+  /** The payload's attachment_size_limit, when it had one. */
+  attachmentSizeLimit: number | null;
 }
 
 interface Session {
@@ -869,6 +886,7 @@ export class FakeDiscord {
       response: null,
       originalMessageId: null,
       followupIds: new Set(),
+      attachmentSizeLimit: typeof payload.attachment_size_limit === 'number' ? payload.attachment_size_limit : null,
     };
     this.interactions.set(state.id, state);
     this.interactionsByToken.set(state.token, state);
@@ -1095,8 +1113,9 @@ export class FakeDiscord {
       const channel = this.writableChannel(params.channelId!);
       const data = (isObject(body) ? body : {}) as RESTPostAPIChannelMessageJSONBody;
       validateMessage(data, files.length, true);
+      this.checkFileSizes(files, null);
       const message = this.createMessage(channel, data, files, {});
-      this.channelMessages.push({ channelId: channel.id, messageId: message.id, body: data });
+      this.channelMessages.push({ channelId: channel.id, messageId: message.id, body: data, files });
       return { status: 200, body: message };
     });
     this.route('GET', '/channels/:channelId/messages/:messageId', ({ params }) => {
@@ -1109,6 +1128,7 @@ export class FakeDiscord {
       if (stored.message.author.id !== this.bot.id) throw new ApiError(403, 50005, 'Cannot edit a message authored by another user');
       const data = (isObject(body) ? body : {}) as RESTPostAPIChannelMessageJSONBody;
       validateMessage(data, files.length, false);
+      this.checkFileSizes(files, null);
       return { status: 200, body: this.editMessage(stored, data, files) };
     });
     this.route('DELETE', '/channels/:channelId/messages/:messageId', ({ params }) => {
@@ -1356,6 +1376,7 @@ export class FakeDiscord {
     if (!this.liveInteraction(state) || state.token !== params.token) throw new ApiError(404, 10062, 'Unknown interaction');
     if (state.response !== null) throw new ApiError(400, 40060, 'Interaction has already been acknowledged.');
     if (!isObject(body) || typeof body.type !== 'number') throw formError(['type'], 'BASE_TYPE_REQUIRED', 'This field is required');
+    this.checkFileSizes(files, state);
     const response = body as unknown as APIInteractionResponse;
     const data = ('data' in response && isObject(response.data) ? response.data : {}) as RESTPostAPIChannelMessageJSONBody;
     const isComponentish = state.messageId !== null;
@@ -1446,6 +1467,15 @@ export class FakeDiscord {
     return message;
   }
 
+  /**
+   * 413 / 40005 when one attachment is over the limit: the interaction's attachment_size_limit for
+   * its webhook, else the fake's attachmentSizeLimit (10 MiB, the unboosted default).
+   */
+  private checkFileSizes(files: RecordedFile[], state: InteractionState | null): void {
+    const limit = state?.attachmentSizeLimit ?? this.options.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_SIZE_LIMIT;
+    if (files.some((f) => f.size > limit)) throw new ApiError(413, 40005, 'Request entity too large');
+  }
+
   /** The interaction behind /webhooks/{application.id}/{interaction.token}. */
   private webhookInteraction(params: Record<string, string>): InteractionState {
     const state = this.interactionsByToken.get(params.token!);
@@ -1458,6 +1488,7 @@ export class FakeDiscord {
     const state = this.webhookInteraction(ctx.params);
     const data = (isObject(ctx.body) ? ctx.body : {}) as RESTPostAPIWebhookWithTokenJSONBody;
     validateMessage(data, ctx.files.length, true);
+    this.checkFileSizes(ctx.files, state);
     let message: APIMessage;
     const original = state.originalMessageId ? this.messages.get(state.originalMessageId) : undefined;
     if (state.response === InteractionResponseType.DeferredChannelMessageWithSource && original && ((original.message.flags ?? 0) & MessageFlags.Loading) !== 0) {
@@ -1475,7 +1506,7 @@ export class FakeDiscord {
       });
       state.followupIds.add(message.id);
     }
-    this.webhookMessages.push({ method: 'POST', path: ctx.path, messageId: undefined, body: structuredClone(data) });
+    this.webhookMessages.push({ method: 'POST', path: ctx.path, messageId: undefined, body: structuredClone(data), files: ctx.files });
     return { status: 200, body: message };
   }
 
@@ -1493,6 +1524,7 @@ export class FakeDiscord {
         break;
       case 'PATCH':
         validateMessage(data, ctx.files.length, false);
+        this.checkFileSizes(ctx.files, state);
         reply = { status: 200, body: this.editMessage(stored, data, ctx.files) };
         break;
       default:
@@ -1501,7 +1533,7 @@ export class FakeDiscord {
         state.followupIds.delete(id!);
         reply = { status: 204 };
     }
-    this.webhookMessages.push({ method: ctx.method, path: ctx.path, messageId: requested, body: ctx.method === 'PATCH' ? structuredClone(data) : undefined });
+    this.webhookMessages.push({ method: ctx.method, path: ctx.path, messageId: requested, body: ctx.method === 'PATCH' ? structuredClone(data) : undefined, files: ctx.method === 'PATCH' ? ctx.files : [] });
     return reply;
   }
 

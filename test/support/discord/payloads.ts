@@ -201,6 +201,8 @@ export interface InteractionInput {
   appPermissions?: string;
   locale?: Locale;
   guildLocale?: Locale;
+  /** The largest attachment the app may send in its replies, in bytes (10 MiB unless boosted). */
+  attachmentSizeLimit?: number;
 }
 
 /** The fields every interaction type shares, per "Interaction Structure". */
@@ -216,7 +218,7 @@ function base(input: InteractionInput) {
     app_permissions: input.appPermissions ?? BOT_PERMISSIONS,
     locale: input.locale ?? Locale.Korean,
     entitlements: [],
-    attachment_size_limit: ATTACHMENT_SIZE_LIMIT,
+    attachment_size_limit: input.attachmentSizeLimit ?? ATTACHMENT_SIZE_LIMIT,
     channel_id: input.channelId,
   };
   if (!inGuild) {

@@ -94,6 +94,19 @@ describe('fake Slack Web API with a real WebClient', () => {
     expect(res.ok).toBe(true);
     expect(fake.calls.map((c) => c.method)).toEqual(['views.publish', 'files.getUploadURLExternal', 'files.completeUploadExternal']);
     expect([...fake.uploads.values()][0]?.bytes.toString()).toBe('a,b\n1,2\n');
+    expect(fake.sharedFiles).toEqual([
+      { id: expect.stringMatching(/^F/), name: 'stats.csv', title: 'Stats', bytes: Buffer.from('a,b\n1,2\n'), declaredLength: 8, channel: 'C0QUIZ', initialComment: undefined },
+    ]);
+  });
+
+  it('shares files only in conversations: a user id is refused, as is a channel the bot is not in', async () => {
+    const upload = (channel_id: string) => client().filesUploadV2({ channel_id, file: Buffer.from('x'), filename: 'x.csv' });
+    await expect(upload('U0ALICE')).rejects.toMatchObject({ data: { error: 'invalid_arguments' } });
+    fake.channelsWithoutBot.add('C0SECRET');
+    await expect(upload('C0SECRET')).rejects.toMatchObject({ data: { error: 'not_in_channel' } });
+    expect(fake.sharedFiles).toEqual([]);
+    await upload('DU0ALICE');
+    expect(fake.sharedFiles.map((f) => f.channel)).toEqual(['DU0ALICE']);
   });
 });
 

@@ -6,6 +6,10 @@
  *   token in `Authorization: Bearer`; it treats `ok:false` as a platform error and HTTP 429 with
  *   `Retry-After` (seconds) as rate limiting. Slack's answers are HTTP 200 even for errors.
  * - Bolt's respond() POSTs JSON to the response_url.
+ * - Files (WebClient#filesUploadV2): files.getUploadURLExternal {filename, length} → {upload_url, file_id};
+ *   a multipart POST of the bytes (field `body`) to upload_url, answered 200 "OK - <length>"; then
+ *   files.completeUploadExternal {files: [{id, title}], channel_id, initial_comment} shares them. Slack
+ *   takes only conversation ids there (C…, G…, D…), never a user id: a DM must be opened first.
  * - Socket Mode: apps.connections.open (app-level `xapp-` token) returns a WebSocket URL; the server says
  *   `{type:'hello'}`, then sends envelopes, and the client acks with `{envelope_id, payload}`.
  */
@@ -84,6 +88,21 @@ export interface ResponseUrlPost {
   body: unknown;
 }
 
+/** A file shared by files.completeUploadExternal, as the recipient would find it. */
+export interface SharedFile {
+  id: string;
+  /** The filename given to files.getUploadURLExternal. */
+  name: string;
+  title: string;
+  /** The bytes POSTed to the upload URL. */
+  bytes: Buffer;
+  /** The length announced to files.getUploadURLExternal. */
+  declaredLength: number;
+  /** Where it was shared; undefined when completed without a channel (a private file). */
+  channel: string | undefined;
+  initialComment: string | undefined;
+}
+
 export type EnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
 
 export interface SocketEnvelope {
@@ -126,6 +145,12 @@ export class FakeSlack {
   readonly responseUrlPosts: ResponseUrlPost[] = [];
   /** Bytes received by the files.uploadV2 upload step, by file id. */
   readonly uploads = new Map<string, { filename: string; bytes: Buffer }>();
+  /** Files shared by files.completeUploadExternal, in order. */
+  readonly sharedFiles: SharedFile[] = [];
+  /** Channels the bot is not a member of: sharing a file there fails with `not_in_channel`. */
+  readonly channelsWithoutBot = new Set<string>();
+  /** files.getUploadURLExternal's announcements, by file id. */
+  private readonly pendingUploads = new Map<string, { filename: string; length: number }>();
   /** The last view published to each user's Home tab. */
   readonly homeViews = new Map<string, Record<string, unknown>>();
   /** Messages the bot posted, by `${channel}:${ts}` (chat.update needs them to exist). */
@@ -155,7 +180,7 @@ export class FakeSlack {
     return `${this.baseUrl}/response/${id}`;
   }
 
-  /** Fail the next call of `method` (or `'response_url'` for the next response_url POST). Queues. */
+  /** Fail the next call of `method` (`'response_url'`: the next response_url POST; `'upload'`: the next upload POST). Queues. */
   failNext(method: string, failure: Failure): void {
     const queue = this.failures.get(method) ?? [];
     queue.push(failure);
@@ -188,10 +213,18 @@ export class FakeSlack {
       if (!this.sendFailure('response_url', res)) sendJson(res, 200, { ok: true });
     } else if (url.pathname.startsWith('/upload/')) {
       const fileId = url.pathname.slice('/upload/'.length);
-      const form = await new Request(this.baseUrl, { method: 'POST', headers: { 'content-type': contentType }, body: raw }).formData();
-      const file = form.get('body') ?? form.get('file'); // WebClient sends the bytes in a field named `body`
-      const bytes = file instanceof Blob ? Buffer.from(await file.arrayBuffer()) : Buffer.from(String(file ?? ''));
-      this.uploads.set(fileId, { filename: file instanceof File ? file.name : '', bytes });
+      if (req.method !== 'POST' || !this.pendingUploads.has(fileId)) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+      if (this.sendFailure('upload', res)) return;
+      let bytes = raw;
+      let filename = '';
+      if (contentType.startsWith('multipart/form-data')) {
+        const form = await new Request(this.baseUrl, { method: 'POST', headers: { 'content-type': contentType }, body: raw }).formData();
+        const file = form.get('body') ?? form.get('file'); // WebClient sends the bytes in a field named `body`
+        bytes = file instanceof Blob ? Buffer.from(await file.arrayBuffer()) : Buffer.from(String(file ?? ''));
+        filename = file instanceof File ? file.name : '';
+      }
+      // Slack's upload URL takes the raw bytes as well as a multipart form.
+      this.uploads.set(fileId, { filename, bytes });
       res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${bytes.length}`);
     } else {
       sendJson(res, 404, { ok: false, error: 'not_found' });
@@ -280,15 +313,28 @@ export class FakeSlack {
       case 'views.update':
         return { view: this.renderView(args['view']) };
       case 'files.getUploadURLExternal': {
-        need(args, 'filename', 'invalid_arguments');
-        need(args, 'length', 'invalid_arguments');
+        const filename = need(args, 'filename', 'invalid_arguments');
+        const length = Number(need(args, 'length', 'invalid_arguments'));
+        if (!Number.isInteger(length) || length < 0) throw new SlackApiError('invalid_arguments');
         const fileId = `F${String(++this.seq).padStart(8, '0')}`;
+        this.pendingUploads.set(fileId, { filename, length });
         return { upload_url: `${this.baseUrl}/upload/${fileId}`, file_id: fileId };
       }
       case 'files.completeUploadExternal': {
         const files = Array.isArray(args['files']) ? (args['files'] as Array<{ id: string; title?: string }>) : [];
         if (!files.length || files.some((f) => !this.uploads.has(f.id))) throw new SlackApiError('file_not_found');
-        return { files: files.map((f) => ({ id: f.id, name: this.uploads.get(f.id)!.filename, title: f.title ?? '', size: this.uploads.get(f.id)!.bytes.length })) };
+        const channel = str(args['channel_id']);
+        // Slack: "input must match regex pattern: ^[CGDZ][A-Z0-9]{8,}$ [json-pointer:/channel_id]".
+        if (channel !== undefined && /^[UW]/.test(channel)) throw new SlackApiError('invalid_arguments');
+        if (channel !== undefined && this.channelsWithoutBot.has(channel)) throw new SlackApiError('not_in_channel');
+        const initialComment = str(args['initial_comment']);
+        for (const f of files) {
+          const upload = this.uploads.get(f.id)!;
+          const announced = this.pendingUploads.get(f.id);
+          const name = announced?.filename ?? upload.filename;
+          this.sharedFiles.push({ id: f.id, name, title: f.title ?? name, bytes: upload.bytes, declaredLength: announced?.length ?? upload.bytes.length, channel, initialComment });
+        }
+        return { files: files.map((f) => ({ id: f.id, name: this.pendingUploads.get(f.id)?.filename ?? this.uploads.get(f.id)!.filename, title: f.title ?? '', size: this.uploads.get(f.id)!.bytes.length })) };
       }
       default:
         throw new SlackApiError('unknown_method');
