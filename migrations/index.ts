@@ -2,10 +2,14 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_scheduling.js';
 import * as m0003 from './0003_direct_messages.js';
+import * as m0004 from './0004_pledges_announcements.js';
+import * as m0005 from './0005_statistics.js';
 
 /** Every migration, in order. Names sort; a new one is added here and never renamed. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_scheduling': m0002,
   '0003_direct_messages': m0003,
+  '0004_pledges_announcements': m0004,
+  '0005_statistics': m0005,
 };

@@ -12,6 +12,11 @@ import { composeNudge, planNudge } from './features/nudges/nudges.delivery.js';
 import { composeQuiz, planQuiz } from './features/quiz/quiz.delivery.js';
 import { quizRoutes } from './features/quiz/quiz.handlers.js';
 import { statusRoutes } from './features/status/status.handlers.js';
+import { pledgeRoutes } from './features/pledges/pledges.handlers.js';
+import { composePledge, composePledgeReminder, planPledgeReminder } from './features/pledges/pledges.delivery.js';
+import { announcementRoutes } from './features/announcements/announcements.handlers.js';
+import { statsRoutes } from './features/stats/stats.handlers.js';
+import { composeAnnouncement, composeAnnouncementReminder } from './features/announcements/announcements.delivery.js';
 import type { Composer } from './delivery/dispatcher.js';
 import type { Planner } from './scheduler/scheduler.js';
 import { context, text } from './ui/card.js';
@@ -30,8 +35,9 @@ export function createEngine(services: Services): Engine {
     },
   };
   const routes: Routes = {
-    commands: [...quizRoutes.commands, ...peopleRoutes.commands, ...statusRoutes.commands, help],
-    actions: [...quizRoutes.actions, ...peopleRoutes.actions, ...statusRoutes.actions],
+    commands: [...quizRoutes.commands, ...pledgeRoutes.commands, ...announcementRoutes.commands, ...statsRoutes.commands, ...peopleRoutes.commands, ...statusRoutes.commands, help],
+    actions: [...quizRoutes.actions, ...pledgeRoutes.actions, ...announcementRoutes.actions, ...peopleRoutes.actions, ...statusRoutes.actions],
+    forms: [...announcementRoutes.forms],
     events: homeEvents,
   };
   const engine = new Engine(services, routes);
@@ -39,7 +45,14 @@ export function createEngine(services: Services): Engine {
 }
 
 /** What each kind of schedule plans when its slot fires (kinds not listed are recorded as not available yet). */
-export const planners: Readonly<Record<string, Planner>> = { quiz: planQuiz, nudge: planNudge };
+export const planners: Readonly<Record<string, Planner>> = { quiz: planQuiz, nudge: planNudge, pledge_reminder: planPledgeReminder };
 
 /** How each kind of delivery is written for its recipient. */
-export const composers: Readonly<Record<string, Composer>> = { quiz: composeQuiz, nudge: composeNudge };
+export const composers: Readonly<Record<string, Composer>> = {
+  quiz: composeQuiz,
+  nudge: composeNudge,
+  pledge: composePledge,
+  pledge_reminder: composePledgeReminder,
+  announcement: composeAnnouncement,
+  announcement_reminder: composeAnnouncementReminder,
+};

@@ -8,6 +8,7 @@ import { migrateToLatest } from './db/migrate.js';
 import type { Services } from './engine/context.js';
 import { syncQuestions } from './features/content/content.repository.js';
 import { ContentError, loadContent } from './features/content/loader.js';
+import { syncPledges } from './features/pledges/pledges.repository.js';
 import type { Logger } from './log.js';
 import { WorkingDayCalendar } from './scheduler/calendar.js';
 import { readSchedulesFile, ScheduleError } from './scheduler/schedules.js';
@@ -33,13 +34,14 @@ export async function openServices(config: Config, options: OpenOptions): Promis
   const schedules = readSchedulesFile(options.schedulesFile ?? config.schedulesFile, config.timezone);
   if (schedules.problems.length > 0) throw new ScheduleError(schedules.problems, config.locale);
 
-  const db = createDb(config.database);
+  const db = createDb(config.database, (err) => log.warn({ err }, 'a database connection was lost while idle; it will be replaced'));
   try {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) log.info({ applied }, 'database migrated');
     const nowIso = clock.now().toISOString();
     const synced = await syncQuestions(db, loaded.catalog.quiz, nowIso);
-    log.info({ ...synced, packs: loaded.catalog.packs.map((p) => p.id) }, 'content loaded');
+    const pledges = await syncPledges(db, loaded.catalog.pledges, nowIso);
+    log.info({ ...synced, pledges, packs: loaded.catalog.packs.map((p) => p.id) }, 'content loaded');
     const audienceProblems = await checkAudiences(db, schedules.schedules);
     if (audienceProblems.length > 0) throw new ScheduleError(audienceProblems, config.locale);
     await syncSchedules(db, schedules.schedules, nowIso);

@@ -1,11 +1,25 @@
 /** Admin commands: `npm run cli -- <command>`. Messages in PROBITY_LOCALE; exit 1 on any problem. */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openServices } from './bootstrap.js';
+import { UserError } from './engine/errors.js';
+import { recordAudit } from './features/people/people.repository.js';
+import { annualReport } from './features/stats/annual.js';
+import { buildExport, EXPORT_KINDS, isExportKind } from './features/stats/exports.js';
+import { parsePeriod } from './features/stats/metrics.js';
+import { silentLogger } from './log.js';
+import type { Attachment } from './ui/card.js';
 import { loadConfig, type Config } from './config.js';
 import { createDb } from './db/createDb.js';
 import { migrateToLatest } from './db/migrate.js';
 import { ContentError, formatProblem, loadContent } from './features/content/loader.js';
 import { importRoster } from './features/people/roster.import.js';
-import { t } from './i18n/index.js';
+import { offerWelcomePledge } from './features/pledges/welcome.js';
+import { syncPledges } from './features/pledges/pledges.repository.js';
+import { t, translator } from './i18n/index.js';
+
+/** Where exports and reports are written unless --out says otherwise (the console writes there too). */
+export const DEFAULT_EXPORT_DIR = 'exports';
 import { localDay, systemClock } from './time.js';
 
 type Out = (line: string) => void;
@@ -57,15 +71,22 @@ async function rosterImport(config: Config, args: string[], io: CliIo): Promise<
   }
   const now = systemClock.now();
   const started = performance.now();
-  const result = await withDb(config, (db) =>
-    importRoster(db, csv, {
+  const result = await withDb(config, async (db) => {
+    const imported = await importRoster(db, csv, {
       sync: args.includes('--sync'),
       skipInvalid: args.includes('--skip-invalid'),
       today: localDay(now, config.timezone),
       nowIso: now.toISOString(),
       actorLabel: 'cli',
-    }),
-  );
+    });
+    // New hires get the all-staff pledge; the first import of an installation is not a wave of hires.
+    if (imported.imported && !imported.firstImport && imported.addedIds.length > 0) {
+      const loaded = loadContent(config.contentDirs);
+      if (loaded.errors.length === 0) await syncPledges(db, loaded.catalog.pledges, now.toISOString());
+      await offerWelcomePledge(db, config, imported.addedIds, now);
+    }
+    return imported;
+  });
   const report = (p: (typeof result.problems)[number]) =>
     t(config.locale, 'roster.problem', { row: p.row, message: t(config.locale, p.code, p.params) });
   if (!result.imported) {
@@ -75,7 +96,8 @@ async function rosterImport(config: Config, args: string[], io: CliIo): Promise<
   }
   for (const p of result.problems) io.err(report(p));
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  io.out(t(config.locale, 'cli.roster.done', { ...result, imported: String(result.imported), problems: result.problems.length, seconds }));
+  const { addedIds: _ids, firstImport: _first, ...counts } = result;
+  io.out(t(config.locale, 'cli.roster.done', { ...counts, imported: String(result.imported), problems: result.problems.length, seconds }));
   return 0;
 }
 
@@ -101,6 +123,92 @@ function contentCheck(config: Config, args: string[], io: CliIo): number {
   return 0;
 }
 
+/** "--name value" from the command line. */
+function flag(args: readonly string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** Writes files into a directory (default ./exports), never over an existing one. */
+function writeFiles(dir: string, files: readonly Attachment[]): string[] {
+  mkdirSync(dir, { recursive: true });
+  return files.map((file) => {
+    const dot = file.name.lastIndexOf('.');
+    const [stem, ext] = dot > 0 ? [file.name.slice(0, dot), file.name.slice(dot)] : [file.name, ''];
+    for (let n = 0; ; n++) {
+      const path = join(dir, n === 0 ? file.name : `${stem}-${n}${ext}`);
+      if (existsSync(path)) continue;
+      writeFileSync(path, file.data, { flag: 'wx' });
+      return path;
+    }
+  });
+}
+
+async function withServices<T>(config: Config, work: (services: Awaited<ReturnType<typeof openServices>>) => Promise<T>): Promise<T> {
+  const services = await openServices(config, { log: silentLogger });
+  try {
+    return await work(services);
+  } finally {
+    await services.close();
+  }
+}
+
+function cliStatsOptions(services: Awaited<ReturnType<typeof openServices>>) {
+  const now = services.clock.now();
+  return { calendar: services.calendar, minGroupSize: services.config.minGroupSize, today: localDay(now, services.config.timezone), now, timeZone: services.config.timezone };
+}
+
+/** Runs a command; a mistake of the user's (a bad period, say) is printed in their language: exit 1. */
+async function reportingUserErrors(config: Config, io: CliIo, work: () => Promise<number>): Promise<number> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    io.err(t(config.locale, error.code, error.params));
+    return 1;
+  }
+}
+
+/** export <participation|topics|pledges|announcements> [--period P] [--format csv|xlsx] [--out dir] */
+async function exportCommand(config: Config, args: string[], io: CliIo): Promise<number> {
+  const [kind] = args;
+  const format = (flag(args, 'format') ?? 'csv').toLowerCase();
+  if (!isExportKind(kind) || (format !== 'csv' && format !== 'xlsx')) {
+    io.err(t(config.locale, 'export.error.usage', { kinds: EXPORT_KINDS.join('|') }));
+    return 1;
+  }
+  return reportingUserErrors(config, io, async () => {
+    const paths = await withServices(config, async (services) => {
+      const options = cliStatsOptions(services);
+      const period = parsePeriod(flag(args, 'period'), options.today);
+      const file = await buildExport(kind, format, { db: services.db, period, options, t: translator(config.locale), locale: config.locale, topics: services.content.topics });
+      await recordAudit(services.db, { actorMemberId: null, actorLabel: 'cli', action: 'export', details: { kind, format, period: period.key, file: file.name }, nowIso: services.clock.now().toISOString() });
+      return writeFiles(flag(args, 'out') ?? DEFAULT_EXPORT_DIR, [file]);
+    });
+    for (const path of paths) io.out(t(config.locale, 'console.file_saved', { path }));
+    return 0;
+  });
+}
+
+/** report annual <year> [--out dir] */
+async function reportCommand(config: Config, args: string[], io: CliIo): Promise<number> {
+  const year = args[0];
+  if (!year || !/^\d{4}$/.test(year)) {
+    io.err(t(config.locale, 'report.error.usage'));
+    return 1;
+  }
+  return reportingUserErrors(config, io, async () => {
+    const { paths, summary } = await withServices(config, async (services) => {
+      const built = await annualReport(Number(year), { db: services.db, options: cliStatsOptions(services), t: translator(config.locale), locale: config.locale, topics: services.content.topics });
+      await recordAudit(services.db, { actorMemberId: null, actorLabel: 'cli', action: 'report.annual', details: { year: Number(year) }, nowIso: services.clock.now().toISOString() });
+      return { paths: writeFiles(flag(args, 'out') ?? DEFAULT_EXPORT_DIR, [built.xlsx, built.markdown]), summary: built.summary };
+    });
+    io.out(summary);
+    for (const path of paths) io.out(t(config.locale, 'console.file_saved', { path }));
+    return 0;
+  });
+}
+
 /** A command an adapter adds (e.g. "discord register"); composed in src/main.ts. */
 export type CliExtension = (config: Config, args: string[], io: CliIo) => Promise<number>;
 
@@ -117,6 +225,11 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env?: R
       break;
     case 'content':
       if (sub === 'check') return contentCheck(config, rest, io);
+      break;
+    case 'export':
+      return exportCommand(config, [sub ?? '', ...rest], io);
+    case 'report':
+      if (sub === 'annual') return reportCommand(config, rest, io);
       break;
     case undefined:
     case 'help':

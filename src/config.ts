@@ -59,6 +59,16 @@ export interface Config {
   readonly maxDeliveryAttempts: number;
   /** Names this process in outbox claims; distinct per instance on one host. */
   readonly instanceId: string;
+  /** Working hours (minutes after midnight, local): leadership messages may be scheduled only inside them. */
+  readonly workingHours: { readonly start: number; readonly end: number };
+  /** Reminders a non-signer gets per pledge campaign at most. */
+  readonly pledgeReminderMax: number;
+  /** No rate or answer figure is shown about fewer members than this. */
+  readonly minGroupSize: number;
+  /** Raw per-answer rows older than this many days are purged; daily aggregates keep the statistics. */
+  readonly answerRetentionDays: number;
+  /** The organisation's name, for message templates ("우리 기관" when not set). */
+  readonly organisationName: string | undefined;
   /** Present when Slack is configured. */
   readonly slack: SlackConfig | undefined;
   /** Present when Discord is configured. */
@@ -76,6 +86,10 @@ export const DEFAULT_CATCH_UP_UNTIL = '18:00';
  */
 export const DEFAULT_RATE_LIMITS: Readonly<Record<string, number>> = { slack: 10, discord: 40, console: 1000 };
 export const DEFAULT_MAX_DELIVERY_ATTEMPTS = 10;
+export const DEFAULT_WORKING_HOURS = '09:00-18:00';
+export const DEFAULT_PLEDGE_REMINDER_MAX = 3;
+export const DEFAULT_MIN_GROUP_SIZE = 5;
+export const DEFAULT_ANSWER_RETENTION_DAYS = 730;
 
 export interface ConfigIssue {
   variable: string;
@@ -154,6 +168,17 @@ export function loadConfig(env: Env | undefined = process.env): Config {
     issues.push({ variable: 'PROBITY_DELIVERY_MAX_ATTEMPTS', ko: '1부터 50 사이의 정수여야 합니다', en: 'must be a whole number from 1 to 50' });
   }
 
+  const hoursRaw = value('PROBITY_WORKING_HOURS') ?? DEFAULT_WORKING_HOURS;
+  const hours = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/.exec(hoursRaw);
+  const workingHours = hours ? { start: Number(hours[1]) * 60 + Number(hours[2]), end: Number(hours[3]) * 60 + Number(hours[4]) } : { start: 0, end: 0 };
+  if (!hours || workingHours.start >= workingHours.end) {
+    issues.push({ variable: 'PROBITY_WORKING_HOURS', ko: `HH:MM-HH:MM 형식이어야 하고 시작이 끝보다 빨라야 합니다: "${hoursRaw}"`, en: `must be HH:MM-HH:MM with the start before the end, not "${hoursRaw}"` });
+  }
+  const pledgeReminderMax = wholeNumber(value('PROBITY_PLEDGE_REMINDER_MAX'), DEFAULT_PLEDGE_REMINDER_MAX, 0, 20, 'PROBITY_PLEDGE_REMINDER_MAX', issues);
+  const minGroupSize = wholeNumber(value('PROBITY_MIN_GROUP_SIZE'), DEFAULT_MIN_GROUP_SIZE, 2, 100, 'PROBITY_MIN_GROUP_SIZE', issues);
+  const answerRetentionDays = wholeNumber(value('PROBITY_ANSWER_RETENTION_DAYS'), DEFAULT_ANSWER_RETENTION_DAYS, 30, 3650, 'PROBITY_ANSWER_RETENTION_DAYS', issues);
+  const organisationName = value('PROBITY_ORGANISATION_NAME')?.trim() || undefined;
+
   const slack = parseSlack(value, issues);
   const discord = parseDiscord(value, issues);
 
@@ -171,6 +196,11 @@ export function loadConfig(env: Env | undefined = process.env): Config {
     rateLimits: Object.freeze(rateLimits),
     maxDeliveryAttempts,
     instanceId: value('PROBITY_INSTANCE_ID') ?? hostname(),
+    workingHours: Object.freeze(workingHours),
+    pledgeReminderMax,
+    minGroupSize,
+    answerRetentionDays,
+    organisationName,
     slack: slack ? Object.freeze(slack) : undefined,
     discord: discord ? Object.freeze(discord) : undefined,
   });
@@ -191,6 +221,16 @@ export function parseDatabaseUrl(url: string, issues: ConfigIssue[] = []): Datab
   return { dialect: 'sqlite', path: ':memory:' };
 }
 
+
+function wholeNumber(raw: string | undefined, fallback: number, min: number, max: number, variable: string, issues: ConfigIssue[]): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    issues.push({ variable, ko: `${min}부터 ${max} 사이의 정수여야 합니다: "${raw}"`, en: `must be a whole number from ${min} to ${max}, not "${raw}"` });
+    return fallback;
+  }
+  return n;
+}
 
 function splitList(raw: string | undefined): string[] {
   if (raw === undefined) return [];

@@ -12,6 +12,8 @@ import { ConfigError, loadConfig, loadEnvFile } from './config.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import type { ChatPort } from './delivery/port.js';
 import { ContentError } from './features/content/loader.js';
+import { purgeOldAnswers } from './features/stats/retention.js';
+import type { Services } from './engine/context.js';
 import { createLogger, type Logger } from './log.js';
 import type { WorkingDayCalendar } from './scheduler/calendar.js';
 import { localDay } from './time.js';
@@ -113,7 +115,9 @@ async function main(argv: readonly string[]): Promise<number> {
     await dispatcher.drainDue();
     scheduler.start();
     dispatcher.start();
+    const retention = startRetention(services);
     stops.unshift(async () => {
+      clearInterval(retention);
       await scheduler.stop();
       await dispatcher.stop();
     });
@@ -124,6 +128,26 @@ async function main(argv: readonly string[]): Promise<number> {
   } finally {
     for (const stop of stops) await stop();
   }
+}
+
+const RETENTION_INTERVAL_MS = 24 * 3_600_000;
+
+/**
+ * Once at start and then daily: raw quiz answers older than PROBITY_ANSWER_RETENTION_DAYS are purged
+ * after the statistics' aggregates hold them (several instances may do it side by side: it is a delete).
+ */
+function startRetention(services: Services): NodeJS.Timeout {
+  const purge = async () => {
+    try {
+      const now = services.clock.now();
+      const result = await purgeOldAnswers(services.db, { today: localDay(now, services.config.timezone), retentionDays: services.config.answerRetentionDays, now, timeZone: services.config.timezone });
+      if (result.answers > 0) services.log.info(result, 'purged quiz answers past their retention');
+    } catch (error) {
+      services.log.error({ err: error }, 'retention purge failed');
+    }
+  };
+  void purge();
+  return setInterval(() => void purge(), RETENTION_INTERVAL_MS).unref();
 }
 
 main(process.argv.slice(2)).then(

@@ -72,3 +72,26 @@ export function isTimeZone(timeZone: string): boolean {
     return false;
   }
 }
+
+/** "2026-11-27 09:31" on the wall clock of `timeZone`. */
+export function localDateTime(instant: Date, timeZone: string): string {
+  const { hour, minute } = localClock(instant, timeZone);
+  return `${localDay(instant, timeZone)} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+}
+
+/**
+ * The instant a wall-clock time of `timeZone` names ("2026-12-01", 9, 30 in Asia/Seoul → 00:30Z). Exact
+ * for zones without a transition at that hour; Korea has none.
+ */
+export function instantOf(day: Day, minutes: number, timeZone: string): Date {
+  const guess = Date.parse(`${day}T00:00:00Z`) + minutes * 60_000;
+  const shown = localClock(new Date(guess), timeZone);
+  const shownDay = localDay(new Date(guess), timeZone);
+  const offsetMinutes = daysBetween(day, shownDay) * 1440 + shown.hour * 60 + shown.minute - minutes;
+  return new Date(guess - offsetMinutes * 60_000);
+}
+
+/** Whether a string is a real calendar day written YYYY-MM-DD. */
+export function isDay(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+}

@@ -38,6 +38,60 @@ const SUBCOMMANDS: Subcommand[] = [
       { name: 'name', ko: '이름', en: 'Schedule name', koDescription: '일정 이름' },
     ],
   },
+  {
+    name: 'pledge',
+    ko: '서약',
+    en: 'Read and sign integrity pledges; officers open campaigns and follow completion',
+    koDescription: '청렴 서약 읽고 서명하기 · 담당자: 캠페인 시작과 현황',
+    options: [
+      { name: 'action', ko: '동작', en: 'show, open, status or nonsigners (empty: your pledges)', koDescription: 'show, open, status, nonsigners (비우면 나의 서약)', choices: [{ value: 'show', ko: '보기', en: 'Show' }, { value: 'open', ko: '캠페인 시작', en: 'Open a campaign' }, { value: 'status', ko: '현황', en: 'Status' }, { value: 'nonsigners', ko: '미서명자', en: 'Non-signers' }, { value: 'close', ko: '캠페인 종료', en: 'Close a campaign' }] },
+      { name: 'pledge', ko: '서약', en: 'Pledge (e.g. all-staff, leadership), or a campaign number to close', koDescription: '서약 이름 (예: all-staff, leadership) 또는 마칠 캠페인 번호' },
+      { name: 'audience', ko: '대상', en: 'all, leaders or a department path', koDescription: 'all, leaders 또는 부서 경로' },
+      { name: 'due', ko: '기한', en: 'Due date YYYY-MM-DD', koDescription: '기한 YYYY-MM-DD' },
+    ],
+  },
+  {
+    name: 'announce',
+    ko: '서한',
+    en: 'Integrity letters: write, follow, remind (managers, integrity officers)',
+    koDescription: '청렴 서한 작성·현황·재안내 (간부, 청렴·감사 담당)',
+    options: [
+      { name: 'action', ko: '동작', en: 'Empty: write a letter', koDescription: '비우면 새 서한 작성', choices: [{ value: 'template', ko: '양식', en: 'From a template' }, { value: 'list', ko: '목록', en: 'List' }, { value: 'status', ko: '현황', en: 'Status' }, { value: 'remind', ko: '재안내', en: 'Remind' }, { value: 'cancel', ko: '예약 취소', en: 'Cancel' }] },
+      { name: 'target', ko: '대상', en: 'Letter number, or template name (holiday)', koDescription: '서한 번호 또는 양식 이름 (holiday)' },
+    ],
+  },
+  { name: 'letters', ko: '받은서한', en: 'Integrity letters sent to you: read again, acknowledge', koDescription: '내가 받은 청렴 서한 다시 보기와 확인' },
+  {
+    name: 'stats',
+    ko: '통계',
+    en: 'Participation statistics and a chart (managers, integrity officers)',
+    koDescription: '참여 통계와 차트 (간부, 청렴·감사 담당)',
+    options: [
+      { name: 'period', ko: '기간', en: 'week, month, quarter, year, 2026, 2026-03, 2026-Q1 …', koDescription: 'week, month, quarter, year, 2026, 2026-03, 2026-Q1 …' },
+      { name: 'department', ko: '부서', en: 'Department path', koDescription: '부서 경로' },
+    ],
+  },
+  {
+    name: 'export',
+    ko: '내보내기',
+    en: 'Evidence exports as CSV or XLSX (integrity officers, admins)',
+    koDescription: '증빙 자료 CSV·XLSX 내보내기 (청렴·감사 담당, 관리자)',
+    options: [
+      { name: 'kind', ko: '종류', en: 'What to export', koDescription: '내보낼 자료', required: true, choices: [{ value: 'participation', ko: '부서별 참여', en: 'Participation' }, { value: 'topics', ko: '주제별 정답률', en: 'Topics' }, { value: 'pledges', ko: '서약 서명', en: 'Pledges' }, { value: 'announcements', ko: '청렴 서한', en: 'Letters' }] },
+      { name: 'period', ko: '기간', en: 'week, month, quarter, year, 2026 …', koDescription: 'week, month, quarter, year, 2026 …' },
+      { name: 'format', ko: '형식', en: 'csv or xlsx', koDescription: 'csv 또는 xlsx', choices: [{ value: 'csv', ko: 'CSV', en: 'CSV' }, { value: 'xlsx', ko: 'XLSX', en: 'XLSX' }] },
+    ],
+  },
+  {
+    name: 'report',
+    ko: '보고서',
+    en: 'The annual integrity report (integrity officers, admins)',
+    koDescription: '연간 청렴 활동 보고서 (청렴·감사 담당, 관리자)',
+    options: [
+      { name: 'kind', ko: '종류', en: 'Report', koDescription: '보고서', required: true, choices: [{ value: 'annual', ko: '연간', en: 'Annual' }] },
+      { name: 'year', ko: '연도', en: 'Year, e.g. 2026', koDescription: '연도 (예: 2026)', required: true },
+    ],
+  },
 ];
 
 /** Option order per subcommand: how options become the core command's arguments. */

@@ -12,7 +12,12 @@ export type Dialect = DatabaseConfig['dialect'];
 /** How long SQLite waits on a lock held by another connection before giving up. */
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 
-export function createDb(config: DatabaseConfig): Db {
+/**
+ * `onIdleError`: a pooled PostgreSQL connection that breaks while idle (a server restart, an
+ * administrator's termination) is reported here and replaced on next use, rather than crashing the
+ * process as an unhandled 'error' event would.
+ */
+export function createDb(config: DatabaseConfig, onIdleError: (error: Error) => void = () => undefined): Db {
   if (config.dialect === 'sqlite') {
     if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
     const sqlite = new SqliteDatabase(config.path);
@@ -24,6 +29,7 @@ export function createDb(config: DatabaseConfig): Db {
   }
   // COUNT(*) and SUM() come back from PostgreSQL as bigint text; the code converts with Number().
   const pool = new pg.Pool({ connectionString: config.url, max: 10 });
+  pool.on('error', onIdleError);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

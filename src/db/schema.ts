@@ -98,7 +98,18 @@ export interface AuditLogTable {
   details: string;
 }
 
-export type ScheduleKind = 'quiz' | 'nudge' | 'pledge_reminder' | 'announcement' | 'digest';
+export type ScheduleKind = 'quiz' | 'nudge' | 'pledge_reminder' | 'announcement' | 'digest' | SystemScheduleKind;
+
+/** Kinds of the reserved schedules that carry one-off sends (campaigns, messages); never in the file. */
+export type SystemScheduleKind = 'pledge' | 'announcement_reminder';
+
+export interface PledgeReminderTable {
+  id: Generated<number>;
+  campaign_id: number;
+  member_id: number;
+  job_run_id: number;
+  day: string;
+}
 
 export interface ScheduleTable {
   id: Generated<number>;
@@ -148,7 +159,78 @@ export interface DeliveryTable {
   sent_at: string | null;
 }
 
+export interface PledgeTable {
+  id: Generated<number>;
+  pack: string;
+  slug: string;
+  version: number;
+  audience: string;
+  content_hash: string;
+  body: string;
+  active: number;
+  created_at: string;
+}
+
+export interface PledgeCampaignTable {
+  id: Generated<number>;
+  pack: string;
+  slug: string;
+  audience: string;
+  due_on: string | null;
+  opened_by: number | null;
+  opened_at: string;
+  day: string;
+  recipients: number;
+  closed_at: string | null;
+}
+
+export interface PledgeSignatureTable {
+  id: Generated<number>;
+  member_id: number;
+  pledge_id: number;
+  campaign_id: number | null;
+  signed_at: string;
+  day: string;
+  platform: string;
+  platform_user_id: string;
+  locale: string;
+  text_hash: string;
+}
+
+export type AnnouncementStatus = 'draft' | 'scheduled' | 'sent' | 'cancelled';
+
+export interface AnnouncementTable {
+  id: Generated<number>;
+  author_member_id: number;
+  title: string;
+  body: string;
+  audience: string;
+  ack_required: number;
+  status: AnnouncementStatus;
+  template: string | null;
+  send_at: string | null;
+  day: string | null;
+  recipients: number;
+  created_at: string;
+  confirmed_at: string | null;
+}
+
+export interface AcknowledgementTable {
+  id: Generated<number>;
+  announcement_id: number;
+  member_id: number;
+  acknowledged_at: string;
+  day: string;
+  platform: string;
+}
+
 export interface Database {
+  pledges: PledgeTable;
+  pledge_campaigns: PledgeCampaignTable;
+  pledge_signatures: PledgeSignatureTable;
+  pledge_reminders: PledgeReminderTable;
+  announcements: AnnouncementTable;
+  acknowledgements: AcknowledgementTable;
   departments: DepartmentTable;
   members: MemberTable;
   member_accounts: MemberAccountTable;
@@ -159,6 +241,14 @@ export interface Database {
   schedules: ScheduleTable;
   job_runs: JobRunTable;
   deliveries: DeliveryTable;
+  member_departments: MemberDepartmentTable;
+  stats_member_years: StatsMemberYearTable;
+  stats_topics: StatsTopicTable;
+  stats_state: StatsStateTable;
+  stats_job_runs: StatsJobRunTable;
+  stats_deliveries: StatsDeliveryTable;
+  stats_announcements: StatsAnnouncementTable;
+  stats_announcement_departments: StatsAnnouncementDepartmentTable;
 }
 
 export type Department = Selectable<DepartmentTable>;
@@ -172,3 +262,62 @@ export type AuditEntry = Selectable<AuditLogTable>;
 export type ScheduleRow = Selectable<ScheduleTable>;
 export type JobRun = Selectable<JobRunTable>;
 export type Delivery = Selectable<DeliveryTable>;
+export type PledgeRow = Selectable<PledgeTable>;
+export type PledgeCampaign = Selectable<PledgeCampaignTable>;
+export type PledgeSignature = Selectable<PledgeSignatureTable>;
+export type Announcement = Selectable<AnnouncementTable>;
+export type Acknowledgement = Selectable<AcknowledgementTable>;
+
+/** A member's department from `from_day` until the day before `to_day` (null: still there). */
+export interface MemberDepartmentTable {
+  id: Generated<number>;
+  member_id: number;
+  department_id: number;
+  from_day: string;
+  to_day: string | null;
+}
+
+/** A member's answers in one calendar year, one character per day of the year (see stats/answerDays.ts). */
+export interface StatsMemberYearTable {
+  member_id: number;
+  year: number;
+  days: string;
+}
+
+export interface StatsTopicTable {
+  code: number;
+  topic: string;
+}
+
+export interface StatsStateTable {
+  name: string;
+  value: string;
+}
+
+export interface StatsJobRunTable {
+  job_run_id: number;
+  day: string;
+}
+
+export interface StatsDeliveryTable {
+  id: Generated<number>;
+  job_run_id: number;
+  day: string;
+  department_id: number | null;
+  sent: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface StatsAnnouncementTable {
+  announcement_id: number;
+  /** 1 when none of its outbox rows was still pending or being sent when it was counted. */
+  settled: number;
+}
+
+export interface StatsAnnouncementDepartmentTable {
+  announcement_id: number;
+  department_id: number;
+  recipients: number;
+  acknowledged: number;
+}

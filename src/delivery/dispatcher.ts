@@ -14,7 +14,7 @@ import { claimDue, hasOutstanding, markFinal, markRetry, markSent, nextDueAt, re
 import { DeliveryError, type ChatPort, type Recipient } from './port.js';
 import { realSleep, TokenBucket, type Sleep } from './rateLimiter.js';
 import { backoffMs } from './retry.js';
-import { localDay } from '../time.js';
+import { addDays, localDay } from '../time.js';
 
 export interface Outgoing {
   delivery: Delivery;
@@ -49,6 +49,9 @@ export interface DispatcherOptions {
   random?: () => number;
 }
 
+/** Kinds sent once rather than on a schedule, and how many days they stay worth sending. */
+const ONE_OFF_KINDS: ReadonlySet<string> = new Set(['pledge', 'announcement']);
+const ONE_OFF_VALID_DAYS = 7;
 const DEFAULT_BATCH = 50;
 const DEFAULT_LEASE_MS = 5 * 60_000;
 const DEFAULT_IDLE_POLL_MS = 1_000;
@@ -190,7 +193,10 @@ export class Dispatcher {
     }
 
     // A scheduled message belongs to its day: after a stop, yesterday's quiz is not sent this morning.
-    if (localDay(this.services.clock.now(), run.schedule.timezone) !== run.jobRun.day) {
+    // One-off messages (a pledge campaign, a leadership letter) still go out after a stop, for a week.
+    const today = localDay(this.services.clock.now(), run.schedule.timezone);
+    const lastDay = ONE_OFF_KINDS.has(run.schedule.kind) ? addDays(run.jobRun.day, ONE_OFF_VALID_DAYS - 1) : run.jobRun.day;
+    if (today > lastDay) {
       await markFinal(db, delivery.id, this.services.config.instanceId, { status: 'skipped', attempts: delivery.attempts, error: 'expired' });
       return null;
     }

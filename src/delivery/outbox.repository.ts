@@ -15,15 +15,18 @@ export interface PlannedRecipient {
 export const memberRecipient = (memberId: number) => `member:${memberId}`;
 export const channelRecipient = (platform: string, channelId: string) => `channel:${platform}:${channelId}`;
 
-/** One outbox row per recipient; the unique (job run, recipient) makes a second plan a no-op. */
-export async function planDeliveries(db: DbOrTrx, jobRunId: number, recipients: readonly PlannedRecipient[], nowIso: string): Promise<void> {
+/**
+ * One outbox row per recipient; the unique (job run, recipient) makes a second plan a no-op. `dueIso`
+ * holds the rows back until then (a leadership message scheduled for later).
+ */
+export async function planDeliveries(db: DbOrTrx, jobRunId: number, recipients: readonly PlannedRecipient[], nowIso: string, dueIso: string = nowIso): Promise<void> {
   const rows = recipients.map((r) => ({
     job_run_id: jobRunId,
     member_id: r.memberId,
     recipient: r.recipient,
     status: 'pending' as const,
     attempts: 0,
-    next_attempt_at: nowIso,
+    next_attempt_at: dueIso,
     claimed_by: null,
     claimed_until: null,
     platform: null,

@@ -1,3 +1,5 @@
+import { UserError } from './errors.js';
+
 export const ROLES = ['employee', 'manager', 'hr', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -22,3 +24,11 @@ export function formatRoles(roles: readonly Role[]): string {
 export function hasAnyRole(roles: readonly Role[], allowed: readonly Role[]): boolean {
   return allowed.some((r) => roles.includes(r));
 }
+
+/** For subcommands with stricter roles than their command: refuses, localised, changing nothing. */
+export function requireAnyRole(roles: readonly Role[], allowed: readonly Role[]): void {
+  if (!hasAnyRole(roles, allowed)) throw new UserError('error.forbidden');
+}
+
+/** Operators of the programme: HR / integrity officers and administrators. */
+export const OPERATORS: readonly Role[] = ['hr', 'admin'];

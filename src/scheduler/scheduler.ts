@@ -26,6 +26,8 @@ export const ON_TIME_GRACE_MS = 5 * 60_000;
 export interface PlannedRun {
   payload: Record<string, unknown>;
   recipients: PlannedRecipient[];
+  /** Runs in the same transaction once the job run exists (e.g. to count reminders against it). */
+  after?: (jobRunId: number) => Promise<void>;
 }
 
 export interface SlotInfo {
@@ -128,11 +130,14 @@ export class Scheduler {
       const jobRunId = await claimSlot(trx, schedule.id, slot, { status: 'planned', reason: null, nowIso });
       if (jobRunId === null) return null;
       const plan = await planner(this.services, trx, schedule, slot);
-      if (!plan) {
-        await trx.updateTable('job_runs').set({ status: 'skipped', reason: 'not_available' }).where('id', '=', jobRunId).execute();
-        return { schedule: schedule.name, slot: slot.instant.toISOString(), status: 'skipped' as const, reason: 'not_available', planned: 0 };
+      // Nothing to send: the kind has nothing for this slot, or nobody needs it (e.g. everyone signed).
+      if (!plan || plan.recipients.length === 0) {
+        const reason = plan ? 'nobody' : 'not_available';
+        await trx.updateTable('job_runs').set({ status: 'skipped', reason }).where('id', '=', jobRunId).execute();
+        return { schedule: schedule.name, slot: slot.instant.toISOString(), status: 'skipped' as const, reason, planned: 0 };
       }
       await planDeliveries(trx, jobRunId, plan.recipients, nowIso);
+      await plan.after?.(jobRunId);
       await trx.updateTable('job_runs').set({ planned: plan.recipients.length, payload: JSON.stringify(plan.payload) }).where('id', '=', jobRunId).execute();
       this.services.log.info({ schedule: schedule.name, slot: slot.instant.toISOString(), planned: plan.recipients.length }, 'slot fired');
       return { schedule: schedule.name, slot: slot.instant.toISOString(), status: 'planned' as const, reason: null, planned: plan.recipients.length };

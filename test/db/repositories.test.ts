@@ -30,7 +30,32 @@ describe.each(DIALECTS)('%s', (dialect) => {
     t = await openTestDatabase(dialect, { migrate: false });
     await migrateToLatest(t.db);
     const tables = await tableNames(t);
-    expect(tables).toEqual(['audit_log', 'deliveries', 'departments', 'job_runs', 'member_accounts', 'members', 'questions', 'quiz_answers', 'quiz_assignments', 'schedules']);
+    expect(tables).toEqual([
+      'acknowledgements',
+      'announcements',
+      'audit_log',
+      'deliveries',
+      'departments',
+      'job_runs',
+      'member_accounts',
+      'member_departments',
+      'members',
+      'pledge_campaigns',
+      'pledge_reminders',
+      'pledge_signatures',
+      'pledges',
+      'questions',
+      'quiz_answers',
+      'quiz_assignments',
+      'schedules',
+      'stats_announcement_departments',
+      'stats_announcements',
+      'stats_deliveries',
+      'stats_job_runs',
+      'stats_member_years',
+      'stats_state',
+      'stats_topics',
+    ]);
     await migrateDownAll(t.db);
     expect(await tableNames(t)).toEqual([]);
     await migrateToLatest(t.db);

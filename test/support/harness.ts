@@ -11,6 +11,7 @@ import type { Actor, InboundEvent } from '../../src/engine/events.js';
 import type { Reply } from '../../src/engine/reply.js';
 import { syncQuestions } from '../../src/features/content/content.repository.js';
 import { loadContent } from '../../src/features/content/loader.js';
+import { syncPledges } from '../../src/features/pledges/pledges.repository.js';
 import { importRoster } from '../../src/features/people/roster.import.js';
 import { silentLogger } from '../../src/log.js';
 import { WorkingDayCalendar } from '../../src/scheduler/calendar.js';
@@ -67,6 +68,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const loaded = loadContent(options.contentDirs ?? [FIXTURE_PACK]);
   if (loaded.errors.length > 0) throw new Error(`fixture content invalid: ${JSON.stringify(loaded.errors)}`);
   await syncQuestions(database.db, loaded.catalog.quiz, clock.now().toISOString());
+  await syncPledges(database.db, loaded.catalog.pledges, clock.now().toISOString());
   const services: Services = {
     db: database.db,
     clock,

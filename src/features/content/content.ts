@@ -63,6 +63,15 @@ export interface PledgeItem extends ItemOrigin {
   text: Localized;
 }
 
+/** A leadership-message template: title and text with {placeholders} filled in when it is started. */
+export interface TemplateItem extends ItemOrigin {
+  title: Localized;
+  text: Localized;
+}
+
+/** Placeholders a template may use; anything else in braces is a content error. */
+export const TEMPLATE_PLACEHOLDERS = ['holiday', 'holiday_date', 'period_from', 'period_to', 'organisation'] as const;
+
 export interface PackInfo {
   id: string;
   dir: string;
@@ -76,6 +85,7 @@ export interface ContentCatalog {
   quiz: QuizItem[];
   nudges: NudgeItem[];
   pledges: PledgeItem[];
+  templates: TemplateItem[];
   topics: Record<string, Localized>;
   laws: Record<string, Localized>;
 }
@@ -281,6 +291,25 @@ export function readPledgeItem(input: unknown, index: number, pack: string, file
   return { pack, file, slug, audience: audience as PledgeAudience, title, text };
 }
 
+export function readTemplateItem(input: unknown, index: number, pack: string, file: string, sink: ProblemSink): TemplateItem | undefined {
+  const start = beginItem(input, index, sink);
+  if (!start) return undefined;
+  const { raw, slug, item } = start;
+  const title = readLocalized(raw, 'title', TITLE_TEXT_MAX, item);
+  const text = readLocalized(raw, 'text', PLEDGE_TEXT_MAX, item);
+  for (const [field, value] of [['title', title], ['text', text]] as const) {
+    for (const locale of LOCALES) {
+      for (const match of value?.[locale].matchAll(/\{([^{}]*)\}/g) ?? []) {
+        if (!(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(match[1]!)) {
+          item.error(`${field}.${locale}`, 'content.error.bad_placeholder', { name: match[1]!, allowed: TEMPLATE_PLACEHOLDERS.join(', ') });
+        }
+      }
+    }
+  }
+  if (!slug || !title || !text) return undefined;
+  return { pack, file, slug, title, text };
+}
+
 /** Checks references across the whole catalogue: topics and laws exist, slugs are unique per pack. */
 export function checkReferences(catalog: ContentCatalog, errors: ContentProblem[], warnings: ContentProblem[]): void {
   const seen = new Map<string, string>();
@@ -306,6 +335,7 @@ export function checkReferences(catalog: ContentCatalog, errors: ContentProblem[
     basisChecks(n);
   }
   for (const p of catalog.pledges) unique('pledge', p);
+  for (const p of catalog.templates) unique('template', p);
 }
 
 export function localize(text: Localized, locale: Locale): string {

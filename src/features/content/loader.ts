@@ -9,6 +9,7 @@ import {
   readLocalized,
   readNudgeItem,
   readPledgeItem,
+  readTemplateItem,
   readQuizItem,
   TITLE_TEXT_MAX,
   type ContentCatalog,
@@ -17,7 +18,7 @@ import {
 } from './content.js';
 
 export const PACK_FILE = 'pack.yaml';
-const ITEM_LISTS = ['quiz', 'nudges', 'pledges'] as const;
+const ITEM_LISTS = ['quiz', 'nudges', 'pledges', 'templates'] as const;
 
 export interface LoadResult {
   catalog: ContentCatalog;
@@ -101,7 +102,7 @@ function readPackInfo(dir: string, display: string, sink: ProblemSink): PackInfo
 export function loadContent(dirs: readonly string[], base = process.cwd()): LoadResult {
   const errors: ContentProblem[] = [];
   const warnings: ContentProblem[] = [];
-  const catalog: ContentCatalog = { packs: [], quiz: [], nudges: [], pledges: [], topics: {}, laws: {} };
+  const catalog: ContentCatalog = { packs: [], quiz: [], nudges: [], pledges: [], templates: [], topics: {}, laws: {} };
   const show = (path: string) => relative(base, path) || '.';
 
   for (const dir of dirs) {
@@ -148,9 +149,12 @@ export function loadContent(dirs: readonly string[], base = process.cwd()): Load
             } else if (key === 'nudges') {
               const item = readNudgeItem(entry, i, pack.id, file, fileSink);
               if (item) catalog.nudges.push(item);
-            } else {
+            } else if (key === 'pledges') {
               const item = readPledgeItem(entry, i, pack.id, file, fileSink);
               if (item) catalog.pledges.push(item);
+            } else {
+              const item = readTemplateItem(entry, i, pack.id, file, fileSink);
+              if (item) catalog.templates.push(item);
             }
           });
         }

@@ -7,6 +7,7 @@ import { encodeAction } from '../../ui/actionId.js';
 import { computeStreak } from '../quiz/quiz.js';
 import { participation } from '../quiz/quiz.repository.js';
 import { START_ACTION } from '../quiz/quiz.cards.js';
+import { offerWelcomePledge } from '../pledges/welcome.js';
 
 const dayCount = (t: RequestContext['t'], days: number) => t(days === 1 ? 'me.day' : 'me.days', { days });
 
@@ -29,6 +30,9 @@ export async function homeCard(ctx: RequestContext): Promise<Message> {
 
 export const homeEvents = {
   app_home_opened: async (ctx: RequestContext) => ephemeral(await homeCard(ctx)),
-  // First contact already enrolled or linked the person; later features greet them.
-  member_joined: async () => none(),
+  // First contact already enrolled or linked the person; a new member gets the all-staff pledge.
+  member_joined: async (ctx: RequestContext) => {
+    await offerWelcomePledge(ctx.db, ctx.config, [ctx.member.id], new Date(ctx.nowIso));
+    return none();
+  },
 };

@@ -5,6 +5,7 @@ import type { Actor } from '../../engine/events.js';
 import type { Member } from '../../db/schema.js';
 import { isLocale, type Locale } from '../../i18n/locales.js';
 import { localDay } from '../../time.js';
+import { offerWelcomePledge, retryWelcomeWithoutAccount } from '../pledges/welcome.js';
 import { formatRoles } from '../../engine/roles.js';
 import {
   ANY_WORKSPACE,
@@ -78,7 +79,16 @@ async function firstContact(services: Services, actor: Actor, nowIso: string): P
   // Two first events at once may both have enrolled; the account link decides who it is, and the
   // person enrolled by the losing event is removed again (nothing can point at them yet).
   const account = await accountFor(db, actor);
-  if (enrolled && account && account.member_id !== enrolled.id) await db.deleteFrom('members').where('id', '=', enrolled.id).execute();
+  if (enrolled && account && account.member_id !== enrolled.id) {
+    await db.deleteFrom('members').where('id', '=', enrolled.id).execute();
+  } else if (enrolled && actor.platform !== 'console') {
+    // New to Probity: someone enrolled on first contact gets the all-staff pledge (not the console's
+    // own trial administrator).
+    await offerWelcomePledge(db, services.config, [enrolled.id], new Date(nowIso));
+  } else if (!enrolled) {
+    // A roster member's welcome pledge may have waited for this account.
+    await retryWelcomeWithoutAccount(db, services.config, member.id, new Date(nowIso));
+  }
   return (account && (await memberById(db, account.member_id))) ?? member;
 }
 

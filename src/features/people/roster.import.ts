@@ -5,6 +5,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, Member, NewMember } from '../../db/schema.js';
 import { formatRoles } from '../../engine/roles.js';
+import { recordDepartmentChanges } from '../stats/departmentHistory.js';
 import { ANY_WORKSPACE, ensureDepartment, recordAudit } from './people.repository.js';
 import { parseRoster, type RosterProblem, type RosterRow } from './roster.js';
 
@@ -25,6 +26,10 @@ export interface RosterImportResult {
   rejoined: number;
   left: number;
   skipped: number;
+  /** Members this import added (not rejoiners): new hires, unless this was the first import. */
+  addedIds: number[];
+  /** No roster member existed before: the initial load of an installation, not a wave of new hires. */
+  firstImport: boolean;
 }
 
 /** Rows per INSERT statement: well under SQLite's 32,766 bound-parameter limit. */
@@ -36,12 +41,13 @@ export async function importRoster(db: Kysely<Database>, csvText: string, option
   const problems = [...parsed.problems, ...conflictsWithOthers(parsed.rows, existing)];
   const badRows = new Set(problems.map((p) => p.row));
   const headerBroken = badRows.has(1);
-  const empty: RosterImportResult = { imported: false, problems, added: 0, updated: 0, unchanged: 0, rejoined: 0, left: 0, skipped: 0 };
+  const firstImport = !existing.some((m) => m.source === 'roster');
+  const empty: RosterImportResult = { imported: false, problems, added: 0, updated: 0, unchanged: 0, rejoined: 0, left: 0, skipped: 0, addedIds: [], firstImport };
   if (headerBroken || (problems.length > 0 && !options.skipInvalid)) return empty;
   const rows = parsed.rows.filter((r) => !badRows.has(r.row));
 
   return db.transaction().execute(async (trx) => {
-    const result: RosterImportResult = { ...empty, imported: true, skipped: badRows.size };
+    const result: RosterImportResult = { ...empty, imported: true, skipped: badRows.size, addedIds: [] };
     const byNo = new Map(existing.filter((m) => m.employee_no !== null).map((m) => [m.employee_no!, m]));
     const departments = new Map<string, number>();
     // People who came in through chat before the roster knew them are adopted by e-mail.
@@ -87,8 +93,11 @@ export async function importRoster(db: Kysely<Database>, csvText: string, option
       else result.updated++;
     }
     for (let i = 0; i < inserts.length; i += INSERT_CHUNK) {
-      await trx.insertInto('members').values(inserts.slice(i, i + INSERT_CHUNK)).execute();
+      const ids = await trx.insertInto('members').values(inserts.slice(i, i + INSERT_CHUNK)).returning('id').execute();
+      result.addedIds.push(...ids.map((r) => r.id));
     }
+    // Department history for the statistics: whoever arrived or moved in this import did so today.
+    await recordDepartmentChanges(trx, { dayOf: () => options.today, updatedSince: options.nowIso });
 
     await linkNamedAccounts(trx, rows, options);
 

@@ -3,6 +3,9 @@ import { UserError } from '../../engine/errors.js';
 import { ephemeral, replace, type Reply } from '../../engine/reply.js';
 import { EVERYONE, type ActionRoute, type CommandRoute } from '../../engine/routes.js';
 import { addDays, type Day } from '../../time.js';
+import { text } from '../../ui/card.js';
+import { pledgeStates } from '../pledges/pledges.handlers.js';
+import { activePledges, pledgeApplies } from '../pledges/pledges.repository.js';
 import { activeQuestions, questionById, type Question } from '../content/content.repository.js';
 import { buildHistory, canStillAnswer, computeStreak, selectQuestion } from './quiz.js';
 import { alreadyAnsweredMessage, ANSWER_ACTION, START_ACTION, meCard, questionCard, resultCard, type CardNames } from './quiz.cards.js';
@@ -97,8 +100,7 @@ const me: CommandRoute = {
     const monthStart = `${ctx.today.slice(0, 8)}01`;
     let monthWorkingDays = 0;
     for (let d = monthStart; d <= ctx.today; d = addDays(d, 1)) if (ctx.calendar.isWorkingDay(d)) monthWorkingDays++;
-    return ephemeral(
-      meCard(
+    const card = meCard(
         ctx.member.name,
         {
           streak: computeStreak(days, ctx.today, ctx.calendar),
@@ -109,8 +111,14 @@ const me: CommandRoute = {
           answeredToday: days.has(ctx.today),
         },
         ctx.t,
-      ),
-    );
+      );
+    // The member's own pledges: signed (when) or still to sign.
+    const pledges = (await activePledges(ctx.db)).filter((p) => pledgeApplies(p, ctx.member));
+    if (pledges.length > 0 && card.card) {
+      const lines = (await pledgeStates(ctx, pledges)).map((s) => `- ${s.pledge.body.title[ctx.locale]}: ${s.signedAt ? ctx.t('pledge.state.signed', { time: s.signedAt }) : ctx.t('pledge.state.unsigned')}`);
+      card.card.blocks.splice(card.card.blocks.length - 1, 0, text(`**${ctx.t('pledge.mine_title')}**\n${lines.join('\n')}`));
+    }
+    return ephemeral(card);
   },
 };
 

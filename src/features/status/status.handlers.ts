@@ -3,14 +3,12 @@ import type { RequestContext } from '../../engine/context.js';
 import { UserError } from '../../engine/errors.js';
 import { ephemeral } from '../../engine/reply.js';
 import type { CommandRoute } from '../../engine/routes.js';
-import type { Role } from '../../engine/roles.js';
+import { OPERATORS } from '../../engine/roles.js';
 import { recordAudit } from '../people/people.repository.js';
 import { allSchedules, scheduleByName, setPaused } from '../../scheduler/schedules.repository.js';
 import { context, text } from '../../ui/card.js';
 import { localClock } from '../../time.js';
-
-const OPERATORS: readonly Role[] = ['hr', 'admin'];
-
+import { SYSTEM_SCHEDULE_PREFIX } from '../../delivery/oneOff.js';
 
 /** HH:MM in the organisation's time zone: operators read 09:00, not 00:00Z. */
 function localTime(instant: Date, timeZone: string): string {
@@ -25,7 +23,7 @@ async function recentRuns(ctx: RequestContext) {
     .selectFrom('job_runs')
     .innerJoin('schedules', 'schedules.id', 'job_runs.schedule_id')
     .select(['job_runs.id', 'job_runs.slot', 'job_runs.day', 'job_runs.status', 'job_runs.reason', 'job_runs.planned', 'schedules.name'])
-    .orderBy('job_runs.slot', 'desc')
+    .orderBy('job_runs.created_at', 'desc')
     .orderBy('job_runs.id', 'desc')
     .limit(RECENT_RUNS)
     .execute();
@@ -56,7 +54,9 @@ const status: CommandRoute = {
         r.status === 'planned'
           ? t('status.run.counts', { planned: r.planned, sent: c['sent'] ?? 0, pending: (c['pending'] ?? 0) + (c['sending'] ?? 0), failed: c['failed'] ?? 0, skipped: c['skipped'] ?? 0 })
           : t(`status.run.${r.status as 'skipped' | 'missed'}`, { reason: r.reason ?? '' });
-      return `- **${r.name}** ${r.day} ${localTime(new Date(r.slot), ctx.config.timezone)}: ${state}`;
+      // One-off sends (campaigns, letters) are keyed by what they are rather than by a time.
+      const when = Number.isNaN(Date.parse(r.slot)) ? r.slot : localTime(new Date(r.slot), ctx.config.timezone);
+      return `- **${r.name}** ${r.day} ${when}: ${state}`;
     });
     const shown = runs.map((r) => r.id);
     const reasons = shown.length === 0 ? [] : await ctx.db
@@ -84,7 +84,7 @@ const schedule: CommandRoute = {
     const { t } = ctx;
     const [action, name] = args;
     if (action === 'list' || action === undefined) {
-      const lines = (await allSchedules(ctx.db)).map((s) => {
+      const lines = (await allSchedules(ctx.db)).filter((s) => !s.name.startsWith(SYSTEM_SCHEDULE_PREFIX)).map((s) => {
         const state = !s.enabled ? t('schedule.state.disabled') : s.paused ? t('schedule.state.paused') : t('schedule.state.active');
         return `- **${s.name}** (${s.kind}) \`${s.cron}\` ${s.timezone} · ${state}`;
       });
@@ -92,7 +92,7 @@ const schedule: CommandRoute = {
     }
     if ((action !== 'pause' && action !== 'resume') || name === undefined || args.length !== 2) throw new UserError('schedule.error.usage');
     const found = await scheduleByName(ctx.db, name);
-    if (!found) throw new UserError('schedule.error.unknown', { name });
+    if (!found || found.name.startsWith(SYSTEM_SCHEDULE_PREFIX)) throw new UserError('schedule.error.unknown', { name });
     const pausing = action === 'pause';
     if (found.paused !== pausing) {
       await setPaused(ctx.db, found.id, pausing, ctx.nowIso);

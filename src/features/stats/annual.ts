@@ -1,0 +1,112 @@
+/**
+ * The annual evidence report: one XLSX workbook and a readable Markdown summary with the figures an
+ * integrity officer attaches to the integrity-effort (청렴노력도) part of the ACRC assessment —
+ * participation by month and department, quiz days held, pledge completion, leadership messages and
+ * their acknowledgement rates, and the weakest topics. Every figure obeys the minimum group size.
+ */
+import { UserError } from '../../engine/errors.js';
+import type { Attachment } from '../../ui/card.js';
+import type { CsvCell } from './csv.js';
+import { announcementsTable, participationTable, percentCell, pledgesTable, topicsTable, type ExportContext } from './exports.js';
+import { buildPartition, computeStats, countStats, type PartitionReport, type Period, type RateFigure } from './metrics.js';
+import { toXlsx } from './xlsx.js';
+import { UNASSIGNED_DEPARTMENT } from '../people/people.repository.js';
+
+const pct = (figure: RateFigure, hidden: string) => (figure.suppressed ? hidden : figure.value === null ? '–' : `${Math.round(figure.value * 1000) / 10}%`);
+
+export async function annualReport(year: number, base: Omit<ExportContext, 'period'>): Promise<{ xlsx: Attachment; markdown: Attachment; summary: string }> {
+  const { t } = base;
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new UserError('report.error.year', { value: String(year) });
+  const from = `${year}-01-01`;
+  if (from > base.options.today) throw new UserError('report.error.year', { value: String(year) });
+  const to = `${year}-12-31` > base.options.today ? base.options.today : `${year}-12-31`;
+  const period: Period = { from, to, key: String(year) };
+  const ctx: ExportContext = { ...base, period };
+  const report = await computeStats(ctx.db, { period, departmentId: null }, ctx.options);
+  const noRefresh = { ...ctx.options, refresh: false };
+
+  // Participation by month (columns) and department (rows: each department's direct members).
+  const months: Period[] = [];
+  for (let m = 1; m <= 12; m++) {
+    const monthFrom = `${year}-${String(m).padStart(2, '0')}-01`;
+    if (monthFrom > to) break;
+    const next = m === 12 ? `${year + 1}-01-01` : `${year}-${String(m + 1).padStart(2, '0')}-01`;
+    const last = new Date(Date.parse(`${next}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    months.push({ from: monthFrom, to: last > to ? to : last, key: monthFrom.slice(0, 7) });
+  }
+  const monthly: PartitionReport[] = [];
+  for (const month of months) monthly.push(buildPartition(await countStats(ctx.db, month, noRefresh), ctx.options.minGroupSize));
+  const departments = monthly[0]?.rows.map((r) => ({ id: r.departmentId, path: r.path })) ?? [];
+  const byMonthRows: CsvCell[][] = departments.map((d) => [
+    d.path === UNASSIGNED_DEPARTMENT ? t('department.unassigned') : d.path,
+    ...monthly.map((m) => {
+      const row = m.rows.find((r) => r.departmentId === d.id);
+      return row ? percentCell(row.participation) : null;
+    }),
+  ]);
+  byMonthRows.push([t('export.total'), ...monthly.map((m) => percentCell(m.organisation.participation))]);
+
+  const hidden = t('stats.hidden');
+  const summaryRows: CsvCell[][] = [
+    [t('report.row.period'), `${period.from} ~ ${period.to}`],
+    [t('report.row.headcount'), report.headcount],
+    [t('report.row.joiners_leavers'), `${report.joiners} / ${report.leavers}`],
+    [t('report.row.working_days'), report.workingDays],
+    [t('report.row.quiz_days'), report.quizDaysHeld],
+    [t('report.row.participation'), pct(report.participation, hidden)],
+    [t('report.row.depth'), pct(report.depth, hidden)],
+    ...report.pledges.map((p) => [t('report.row.pledge', { pledge: `${p.key} v${p.version}` }), pct(p.completion, hidden)] as CsvCell[]),
+    [t('report.row.messages'), report.announcements.length],
+    [t('report.row.min_group'), report.minGroupSize],
+  ];
+  const participation = await participationTable(ctx);
+  const topics = await topicsTable(ctx);
+  const pledges = await pledgesTable(ctx);
+  const announcements = await announcementsTable(ctx);
+  const xlsx = await toXlsx([
+    { name: t('report.sheet.summary'), header: [t('report.col.item'), t('report.col.value')], rows: summaryRows },
+    { name: t('report.sheet.monthly'), header: [t('export.col.department'), ...months.map((m) => m.key)], rows: byMonthRows },
+    { name: participation.name, header: participation.header, rows: participation.rows },
+    { name: topics.name, header: topics.header, rows: topics.rows },
+    { name: pledges.name, header: pledges.header, rows: pledges.rows },
+    { name: announcements.name, header: announcements.header, rows: announcements.rows },
+  ]);
+
+  const weakest = report.topics.filter((tp) => !tp.accuracy.suppressed && tp.accuracy.value !== null).slice(0, 3);
+  const lines = [
+    `# ${t('report.title', { year })}`,
+    '',
+    t('report.generated', { today: base.options.today, min: report.minGroupSize }),
+    '',
+    `## ${t('report.section.summary')}`,
+    '',
+    ...summaryRows.map(([k, v]) => `- ${k}: ${v ?? '–'}`),
+    '',
+    `## ${t('report.section.monthly')}`,
+    '',
+    `| ${t('report.col.month')} | ${t('export.col.headcount')} | ${t('export.col.participation')} |`,
+    '|---|---:|---:|',
+    ...monthly.map((m, i) => `| ${months[i]!.key} | ${m.organisation.headcount} | ${pct(m.organisation.participation, hidden)} |`),
+    '',
+    `## ${t('report.section.departments')}`,
+    '',
+    ...report.departments.map((d) => `- ${d.path}: ${d.headcount} · ${pct(d.participation, hidden)}`),
+    '',
+    `## ${t('report.section.messages')}`,
+    '',
+    ...(report.announcements.length === 0 ? ['–'] : report.announcements.map((a) => `- #${a.announcementId} ${a.day} ${a.title}: ${a.recipients} · ${pct(a.acknowledgement, hidden)}`)),
+    '',
+    `## ${t('report.section.topics')}`,
+    '',
+    ...(weakest.length === 0 ? ['–'] : weakest.map((tp) => `- ${base.topics[tp.topic]?.[base.locale] ?? tp.topic}: ${pct(tp.accuracy, hidden)}`)),
+    '',
+    `> ${t('report.privacy')}`,
+    '',
+  ];
+  const markdown = lines.join('\n');
+  return {
+    xlsx: { name: `probity-annual-report-${year}.xlsx`, data: xlsx, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+    markdown: { name: `probity-annual-report-${year}.md`, data: new TextEncoder().encode(markdown), contentType: 'text/markdown; charset=utf-8' },
+    summary: t('report.done', { year, participation: pct(report.participation, hidden), quizDays: report.quizDaysHeld }),
+  };
+}
