@@ -330,6 +330,8 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'stats.depth': 'Depth (days answered / working days)',
   'stats.quiz_days': 'Quiz days',
   'stats.quiz_days_value': '{held} of {working} working days',
+  'stats.deliveries': 'Messages delivered',
+  'stats.deliveries_value': '{sent} sent · {failed} failed',
   'stats.pledges': 'Pledge completion',
   'stats.messages': 'Letters acknowledged',
   'stats.weakest': 'Weakest topics',

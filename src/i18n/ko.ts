@@ -339,6 +339,8 @@ export const ko = {
   'stats.depth': '참여 깊이 (참여일/근무일)',
   'stats.quiz_days': '퀴즈 발송일',
   'stats.quiz_days_value': '근무일 {working}일 중 {held}일',
+  'stats.deliveries': '메시지 발송',
+  'stats.deliveries_value': '성공 {sent} · 실패 {failed}',
   'stats.pledges': '서약 완료율',
   'stats.messages': '서한 확인율',
   'stats.weakest': '정답률이 낮은 주제',

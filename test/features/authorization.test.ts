@@ -10,7 +10,10 @@ import type { Reply } from '../../src/engine/reply.js';
 import { ROLES, type Role } from '../../src/engine/roles.js';
 import { encodeAction } from '../../src/ui/actionId.js';
 import type { Button } from '../../src/ui/card.js';
+import { composers } from '../../src/app.js';
+import { Dispatcher } from '../../src/delivery/dispatcher.js';
 import { DIALECTS } from '../support/databases.js';
+import { FakePort } from '../support/fakePort.js';
 import { buttonsOf, createHarness, SHIPPED_CONTENT, textOf, type Harness } from '../support/harness.js';
 
 const KST = (day: string, time: string) => new Date(`${day}T${time}:00+09:00`).toISOString();
@@ -155,6 +158,8 @@ async function fixture(): Promise<Fixture> {
   await h.press('2001', scheduled.send);
   const other = await send('2002', { audience: '복지국' });
   await h.press('2002', other.send);
+  // Delivered: only those a letter reached acknowledge it or are reminded.
+  await new Dispatcher(h.services, [new FakePort()], { composers, sleep: async () => undefined }).drainDue();
   const draft = await send('2001', { audience: '행정국/감사과' });
   const form = await h.command('2001', 'announce');
   if (form.kind !== 'form') throw new Error('expected a form');

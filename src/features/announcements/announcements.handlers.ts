@@ -302,7 +302,10 @@ const percent = (part: number, whole: number) => (whole === 0 ? '–' : `${Math.
 
 async function status(ctx: RequestContext, idRaw: string | undefined): Promise<Reply> {
   const announcement = await followable(ctx, idRaw);
-  const recipients = await recipientIds(ctx.db, announcement.id);
+  // The acknowledgement rate is over those the letter reached, as in the statistics; failures show
+  // under delivery.
+  const planned = await recipientIds(ctx.db, announcement.id);
+  const recipients = await recipientIds(ctx.db, announcement.id, { delivered: true });
   const acked = await acknowledgedIds(ctx.db, announcement.id);
   const deliveries = await deliveryCounts(ctx.db, announcement.id);
   const rows = new Map<number, { label: string; total: number; acked: number }>();
@@ -324,7 +327,7 @@ async function status(ctx: RequestContext, idRaw: string | undefined): Promise<R
     fields([
       { label: ctx.t('announce.status.state'), value: ctx.t(`announce.state.${shownState(ctx, announcement)}`) },
       { label: ctx.t('announce.preview.send'), value: announcement.send_at ? when(ctx, announcement.send_at) : when(ctx, announcement.confirmed_at ?? announcement.created_at) },
-      { label: ctx.t('announce.status.delivered'), value: ctx.t('announce.status.delivered_value', { sent: deliveries['sent'] ?? 0, failed: deliveries['failed'] ?? 0, waiting: (deliveries['pending'] ?? 0) + (deliveries['sending'] ?? 0), total: recipients.length }) },
+      { label: ctx.t('announce.status.delivered'), value: ctx.t('announce.status.delivered_value', { sent: deliveries['sent'] ?? 0, failed: deliveries['failed'] ?? 0, waiting: (deliveries['pending'] ?? 0) + (deliveries['sending'] ?? 0), total: planned.length }) },
       { label: ctx.t('announce.status.acknowledged'), value: announcement.ack_required === 1 ? `${ackedCount}/${recipients.length} (${percent(ackedCount, recipients.length)})` : ctx.t('announce.status.no_ack') },
     ]),
   ];
@@ -340,7 +343,8 @@ async function remind(ctx: RequestContext, idRaw: string | undefined): Promise<R
     throw new UserError('announce.error.not_sent_yet', { id: announcement.id });
   }
   const acked = await acknowledgedIds(ctx.db, announcement.id);
-  const pending = (await recipientIds(ctx.db, announcement.id)).filter((id) => !acked.has(id));
+  // Those the letter reached; a delivery that failed would fail again.
+  const pending = (await recipientIds(ctx.db, announcement.id, { delivered: true })).filter((id) => !acked.has(id));
   if (pending.length === 0) return ephemeral({ text: ctx.t('announce.remind.nobody') });
   const key = `${announcementKey(announcement.id)}:${ctx.today}`;
   const already = await ctx.db.selectFrom('job_runs').innerJoin('schedules', 'schedules.id', 'job_runs.schedule_id').select('job_runs.id').where('schedules.kind', '=', 'announcement_reminder').where('job_runs.slot', '=', key).executeTakeFirst();

@@ -46,17 +46,18 @@ export async function transition(db: DbOrTrx, id: number, from: AnnouncementStat
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Member ids the message was planned for (its outbox rows). */
-export async function recipientIds(db: DbOrTrx, id: number): Promise<number[]> {
-  const rows = await db
+/** Member ids the message was planned for (its outbox rows), or only those it reached. */
+export async function recipientIds(db: DbOrTrx, id: number, options: { delivered?: boolean } = {}): Promise<number[]> {
+  let query = db
     .selectFrom('deliveries')
     .innerJoin('job_runs', 'job_runs.id', 'deliveries.job_run_id')
     .innerJoin('schedules', 'schedules.id', 'job_runs.schedule_id')
     .select('deliveries.member_id')
     .where('schedules.name', '=', `${SYSTEM_SCHEDULE_PREFIX}announcement`)
     .where('job_runs.slot', '=', announcementKey(id))
-    .where('deliveries.member_id', 'is not', null)
-    .execute();
+    .where('deliveries.member_id', 'is not', null);
+  if (options.delivered) query = query.where('deliveries.status', '=', 'sent');
+  const rows = await query.execute();
   return rows.map((r) => r.member_id!);
 }
 

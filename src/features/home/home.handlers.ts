@@ -23,7 +23,12 @@ export async function homeCard(ctx: RequestContext): Promise<Message> {
     context(answeredToday ? t('me.today_done') : t('me.today_open')),
   ];
   if (!answeredToday) blocks.push(buttons([{ actionId: encodeAction(START_ACTION), label: t('quiz.channel.button'), style: 'primary' }]));
-  if (hasAnyRole(ctx.roles, ['hr', 'admin'])) blocks.push(divider(), text(`**${t('home.operators')}**\n- ${t('help.status')}\n- ${t('help.schedule')}`));
+  if (hasAnyRole(ctx.roles, ['hr', 'admin'])) {
+    const commands = [t('help.stats'), t('help.export'), t('help.report'), t('help.pledge'), t('help.announce'), t('help.status'), t('help.schedule')];
+    blocks.push(divider(), text(`**${t('home.operators')}**\n${commands.map((c) => `- ${c}`).join('\n')}`));
+  } else if (hasAnyRole(ctx.roles, ['manager'])) {
+    blocks.push(divider(), text(`**${t('home.operators')}**\n- ${t('help.stats')}\n- ${t('help.announce')}`));
+  }
   blocks.push(context(t('me.private')));
   return { text: t('home.title', { name: member.name }), card: { title: t('home.title', { name: member.name }), blocks } };
 }

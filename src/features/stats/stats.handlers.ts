@@ -66,6 +66,10 @@ export function summaryBlocks(ctx: RequestContext, report: StatsReport): Block[]
       { label: t('stats.participation'), value: percent(ctx, report.participation) },
       { label: t('stats.depth'), value: percent(ctx, report.depth) },
       { label: t('stats.quiz_days'), value: t('stats.quiz_days_value', { held: report.quizDaysHeld, working: report.workingDays }) },
+      {
+        label: t('stats.deliveries'),
+        value: report.deliveries.sent.suppressed ? t('stats.hidden') : t('stats.deliveries_value', { sent: report.deliveries.sent.value ?? 0, failed: report.deliveries.failed.value ?? 0 }),
+      },
     ]),
   ];
   if (report.pledges.length > 0) {
