@@ -31,6 +31,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('day', 'text', (c) => c.notNull())
     .addColumn('recipients', 'integer', (c) => c.notNull())
     .addColumn('closed_at', 'text')
+    // One campaign per pledge, day and audience: opening it twice at once opens it once.
+    .addUniqueConstraint('pledge_campaigns_day_uq', ['pack', 'slug', 'day', 'audience'])
     .execute();
 
   // One signature per member per pledge version: a double click or a retry cannot sign twice.

@@ -13,7 +13,9 @@ export function createLogger(level: LogLevel): Logger {
       level,
       base: undefined,
       redact: {
-        paths: ['*.token', '*.botToken', '*.appToken', '*.signingSecret', '*.password', '*.authorization', 'config.database.url'],
+        // A platform SDK's error carries the request it failed: its URL (a Discord interaction token is
+        // part of it) and its body (a message's text, files) are not logged.
+        paths: ['*.token', '*.botToken', '*.appToken', '*.signingSecret', '*.password', '*.authorization', 'config.database.url', 'err.url', 'err.requestBody'],
         censor: '[redacted]',
       },
     },

@@ -72,6 +72,14 @@ describe('suppressTree', () => {
     expect(hidden(suppressTree(t.nodes, t.size, K)).subtree).toEqual({ '1': 'small_group', '2': 'complementary' });
   });
 
+  it('a hidden sub-department whose larger part is shown hides only the rest: that rest is not left alone under the total above', () => {
+    // 감사국: 1 direct member, 조사과 (no direct members) with 일반팀 (9) and 특별팀 (1); 복지국 3 + 노인과 3 + 아동과 20.
+    const t = tree([[1, null, 1], [2, 1, 0], [3, 2, 9], [4, 2, 1], [5, null, 3], [6, 5, 3], [7, 5, 20]]);
+    const result = suppressTree(t.nodes, t.size, K);
+    // 감사국 (11) shown, 일반팀 (9) shown would leave 11 − 9 = 2 people: one of them must go.
+    expect(!result.subtree.has(1) && !result.subtree.has(3)).toBe(false);
+  });
+
   it('on random trees, no hidden figure is left alone under a shown total, and no hidden total is the sum of shown parts', () => {
     const random = seededRandom('suppression');
     for (let round = 0; round < 2000; round++) {
@@ -110,6 +118,19 @@ function checkInvariants(rows: [number, number | null, number][], size: (id: num
     } else {
       expect(hiddenParts.length, `${context}: hidden total ${id} is the sum of its shown parts`).toBeGreaterThan(0);
     }
+  }
+  // Subtracting every shown figure below a shown total, however deep, leaves no lone or small group.
+  const residualCells = (id: NodeId): number[] => [
+    ...(id !== ORGANISATION && size(id) > 0 && result.direct.has(id) ? [size(id)] : []),
+    ...children(id)
+      .filter((c) => subtreeSize(c) > 0 && result.subtree.has(c))
+      .flatMap((c) => residualCells(c)),
+  ];
+  for (const id of [ORGANISATION, ...rows.map(([i]) => i)]) {
+    if (subtreeSize(id) === 0 || result.subtree.has(id)) continue;
+    const cells = residualCells(id);
+    expect(cells.length === 1, `${context}: one group left by subtraction under ${id}`).toBe(false);
+    if (cells.length > 1) expect(cells.reduce((a, b) => a + b, 0), `${context}: small group left by subtraction under ${id}`).toBeGreaterThanOrEqual(K);
   }
   // The flat export: the organisation total minus every shown department row.
   if (!result.subtree.has(ORGANISATION)) {

@@ -318,8 +318,22 @@ async function status(ctx: RequestContext, idRaw: string | undefined): Promise<R
       if (acked.has(m.id)) row.acked++;
     }
   }
-  const sorted = [...rows.values()].sort((a, b) => a.label.localeCompare(b.label, 'ko'));
+  let sorted = [...rows.values()].sort((a, b) => a.label.localeCompare(b.label, 'ko'));
+  // Acknowledgement is evidence for hr; a manager who wrote the letter sees departments of at least the
+  // minimum group size, the others together (and not at all when even together they are too few).
+  let others: { total: number; acked: number } | undefined;
+  if (!hasAnyRole(ctx.roles, OPERATORS)) {
+    const min = ctx.config.minGroupSize;
+    const bySize = [...sorted].sort((a, b) => a.total - b.total);
+    const hidden = new Set(bySize.filter((r) => r.total < min));
+    const sum = () => [...hidden].reduce((n, r) => n + r.total, 0);
+    for (const r of bySize) if (hidden.size > 0 && (hidden.size < 2 || sum() < min) && !hidden.has(r)) hidden.add(r);
+    if (hidden.size > 0) others = { total: sum(), acked: [...hidden].reduce((n, r) => n + r.acked, 0) };
+    sorted = sorted.filter((r) => !hidden.has(r));
+    if (others && sorted.length === 0) others = undefined;
+  }
   const lines = sorted.slice(0, STATUS_LINES).map((r) => `- ${r.label}: ${r.acked}/${r.total} (${percent(r.acked, r.total)})`);
+  if (others) lines.push(`- ${ctx.t('announce.status.others')}: ${others.acked}/${others.total} (${percent(others.acked, others.total)})`);
   if (sorted.length > STATUS_LINES) lines.push(ctx.t('pledge.status.more', { count: sorted.length - STATUS_LINES }));
   const ackedCount = recipients.filter((id) => acked.has(id)).length;
   const title = ctx.t('announce.status.title', { id: announcement.id, title: announcement.title });

@@ -61,6 +61,7 @@ export async function recipientIds(db: DbOrTrx, id: number, options: { delivered
   return rows.map((r) => r.member_id!);
 }
 
+/** Whether the letter reached this member (a button can only have come with a delivered letter). */
 export async function isRecipient(db: DbOrTrx, id: number, memberId: number): Promise<boolean> {
   const row = await db
     .selectFrom('deliveries')
@@ -70,6 +71,7 @@ export async function isRecipient(db: DbOrTrx, id: number, memberId: number): Pr
     .where('schedules.name', '=', `${SYSTEM_SCHEDULE_PREFIX}announcement`)
     .where('job_runs.slot', '=', announcementKey(id))
     .where('deliveries.member_id', '=', memberId)
+    .where('deliveries.status', '=', 'sent')
     .executeTakeFirst();
   return row !== undefined;
 }

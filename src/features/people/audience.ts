@@ -46,12 +46,13 @@ export function isWithin(path: string, root: string): boolean {
 export async function checkAudienceScope(db: DbOrTrx, author: Member, roles: readonly Role[], audience: DepartmentAudience): Promise<void> {
   if (hasAnyRole(roles, ['hr', 'admin'])) return;
   const own = (await departmentById(db, author.department_id))?.path;
-  if (!own) throw new UserError('audience.error.out_of_scope', { department: '?' });
-  const isRoot = !own.includes(DEPARTMENT_SEPARATOR);
+  // A manager not yet placed in a department (enrolled from chat) addresses no one.
+  if (!own || own === UNASSIGNED_DEPARTMENT) throw new UserError('audience.error.no_department');
   if ('all' in audience) {
-    // People not yet placed (the unassigned department) do not make the head's department one of several roots.
+    // Only the head of the organisation: the manager of its one root department (people not yet
+    // placed, in the unassigned department, do not make it one of several roots).
     const roots = await db.selectFrom('departments').select('path').where('parent_id', 'is', null).where('path', '!=', UNASSIGNED_DEPARTMENT).execute();
-    if (isRoot && roots.length === 1) return;
+    if (roots.length === 1 && roots[0]!.path === own) return;
     throw new UserError('audience.error.out_of_scope', { department: own });
   }
   const outside = audience.departments.find((p) => !isWithin(p, own));

@@ -38,6 +38,7 @@ import {
 } from './pledges.repository.js';
 
 const LEADER_WORDS = new Set(['leaders', '간부', '관리자']);
+const DUE_WORDS = new Set(['due', '기한', '마감']);
 /** Lines of a status card before the rest is left to the export. */
 const STATUS_LINES = 25;
 const NON_SIGNER_LINES = 50;
@@ -82,6 +83,8 @@ async function open(ctx: RequestContext, args: string[]): Promise<Reply> {
   let audience: CampaignAudience = defaultAudience(pledge);
   let dueOn: string | null = null;
   for (const arg of args.slice(1)) {
+    // "due 2026-12-31" reads as the date alone.
+    if (DUE_WORDS.has(arg.toLowerCase())) continue;
     if (/^\d{4}-\d{2}-\d{2}$/.test(arg)) {
       if (!isDay(arg)) throw new UserError('pledge.error.due_invalid', { value: arg });
       if (arg < ctx.today) throw new UserError('pledge.error.due_past', { value: arg, today: ctx.today });
@@ -104,6 +107,8 @@ async function open(ctx: RequestContext, args: string[]): Promise<Reply> {
 
   const { campaignId, planned } = await ctx.db.transaction().execute(async (trx) => {
     const campaignId = await insertCampaign(trx, { pledge, audience, dueOn, openedBy: ctx.member.id, day: ctx.today, nowIso: ctx.nowIso });
+    // Two opens at once: the unique (pledge, day, audience) lets one through.
+    if (campaignId === null) throw new UserError('pledge.error.already_open', { id: (await openCampaigns(trx, pledge.key)).find((c) => c.day === ctx.today && c.audience === audienceJson)?.id ?? '?' });
     const { planned } = await planOneOff(trx, {
       kind: 'pledge',
       key: `campaign:${campaignId}`,

@@ -167,7 +167,7 @@ export function defaultAudience(pledge: Pledge): CampaignAudience {
 export async function insertCampaign(
   db: DbOrTrx,
   row: { pledge: Pledge; audience: CampaignAudience; dueOn: string | null; openedBy: number | null; day: string; nowIso: string },
-): Promise<number> {
+): Promise<number | null> {
   const inserted = await db
     .insertInto('pledge_campaigns')
     .values({
@@ -181,9 +181,10 @@ export async function insertCampaign(
       recipients: 0,
       closed_at: null,
     })
+    .onConflict((oc) => oc.columns(['pack', 'slug', 'day', 'audience']).doNothing())
     .returning('id')
-    .executeTakeFirstOrThrow();
-  return inserted.id;
+    .executeTakeFirst();
+  return inserted?.id ?? null;
 }
 
 export function campaignAudience(campaign: PledgeCampaign): CampaignAudience {

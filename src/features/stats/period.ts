@@ -12,7 +12,7 @@
  */
 import { UserError } from '../../engine/errors.js';
 import type { MessageKey } from '../../i18n/index.js';
-import { addDays, daysBetween, weekday, type Day } from '../../time.js';
+import { addDays, daysBetween, isDay, weekday, type Day } from '../../time.js';
 
 export interface Period {
   from: Day;
@@ -24,6 +24,7 @@ export interface Period {
 /** Two years and a day: enough for a year-on-year look, small enough to stay fast. */
 export const MAX_PERIOD_DAYS = 731;
 export const DEFAULT_PERIOD = 'month';
+const EARLIEST_DAY = '2000-01-01';
 
 /** The catalogue key of a period the user typed that we cannot read (added to the catalogues with the stats command). */
 export const PERIOD_ERROR: MessageKey = 'stats.error.period';
@@ -42,8 +43,15 @@ const ALIASES: Readonly<Record<string, string>> = {
 export function parsePeriod(input: string | undefined, today: Day): Period {
   const raw = (input ?? '').trim();
   const text = ALIASES[raw] ?? raw.toLowerCase();
-  const period = text === '' ? relative(DEFAULT_PERIOD, today) : (relative(text, today) ?? explicit(text));
-  if (!period) throw new UserError(PERIOD_ERROR, { value: raw });
+  let period: Period | undefined;
+  try {
+    period = text === '' ? relative(DEFAULT_PERIOD, today) : (relative(text, today) ?? explicit(text));
+  } catch {
+    // A date the calendar functions cannot take (year 0999, say) is as unreadable as any other.
+    period = undefined;
+  }
+  // Probity's records begin this century: earlier years are typing mistakes.
+  if (!period || period.from < EARLIEST_DAY || !isDay(period.from) || !isDay(period.to)) throw new UserError(PERIOD_ERROR, { value: raw });
   const to = period.to > today ? today : period.to;
   if (period.from > to || daysBetween(period.from, to) + 1 > MAX_PERIOD_DAYS) throw new UserError(PERIOD_ERROR, { value: raw });
   return { ...period, to };
@@ -119,11 +127,6 @@ function weekPeriod(monday: Day): Period {
 
 function yearMonth(day: Day): [number, number] {
   return [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
-}
-
-function isDay(text: string): boolean {
-  const parsed = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
 }
 
 /** The Monday on or before `day` (ISO weeks start on Monday). */

@@ -10,7 +10,8 @@
  * least `minGroupSize` members between them. The direct members of a department count as a part of
  * their own, so the flat per-department export (direct members only) is protected by the same pass.
  * A total that is hidden only to protect a sibling must hide at least one of its own parts as well,
- * or it could be rebuilt by adding them up.
+ * or it could be rebuilt by adding them up. Under a shown total, what is tested is what subtraction
+ * actually leaves: the hidden direct cells not covered by any shown figure below it, however deep.
  */
 
 export type SuppressionReason = 'small_group' | 'complementary';
@@ -120,16 +121,34 @@ export function suppressTree(nodes: readonly TreeNode[], directSize: (id: number
 
   const partitions: NodeId[] = [ORGANISATION, ...nodes.map((n) => n.id)];
   const leaves = nodes.filter((n) => directSize(n.id) > 0).map((n): Part => ({ kind: 'direct', id: n.id, size: directSize(n.id), order: n.order }));
+  /**
+   * What a shown total leaves unexplained once every shown figure under it is subtracted: the hidden
+   * direct cells reached through hidden sub-totals (a hidden sub-department whose other parts are
+   * shown hides only what is left of it), and the shown figures one could subtract.
+   */
+  const residual = (id: NodeId): { cells: Part[]; shown: Part[] } => {
+    const cells: Part[] = [];
+    const shown: Part[] = [];
+    const walk = (at: NodeId) => {
+      for (const part of partsOf(at)) {
+        if (!isHidden(part)) shown.push(part);
+        else if (part.kind === 'direct') cells.push(part);
+        else walk(part.id);
+      }
+    };
+    walk(id);
+    return { cells, shown };
+  };
   for (let changed = true; changed; ) {
     changed = false;
     for (const id of partitions) {
       if (sizeOf(id) === 0) continue;
       const parts = partsOf(id);
-      const hidden = parts.filter(isHidden);
       const totalShown = !subtree.has(id);
-      const needsMore = totalShown ? exposed(hidden) : hidden.length === 0;
+      const under = totalShown ? residual(id) : undefined;
+      const needsMore = under ? exposed(under.cells) : parts.filter(isHidden).length === 0;
       if (!needsMore) continue;
-      const next = smallestShown(parts);
+      const next = smallestShown(under ? under.shown : parts);
       if (next) hide(next);
       // Every part already hidden, yet still exposed (a total made of one part): the total goes too.
       else if (totalShown) subtree.set(id, 'complementary');

@@ -222,8 +222,9 @@ export function buildReport(counts: DepartmentCounts, scopeId: number | null, mi
     return { week: week.key, from: week.from, to: week.to, workingDays: week.workingDays, headcount: m.size(scopeId), participation: rateFigure(weekParticipants, m.size(scopeId), m.subtreeReason(scopeId)) };
   });
 
-  const headcount = people.size(scopeId);
-  const deliveryReason: SuppressionReason | null = headcount > 0 && headcount < k ? 'small_group' : null;
+  // Delivery counts follow the headcount's suppression, complementary included: a department's counts
+  // minus a sibling's must not give one person's (they include reminders to non-signers).
+  const deliveryReason: SuppressionReason | null = people.subtreeReason(scopeId);
   const delivered = (status: 'sent' | 'failed' | 'skipped') =>
     countFigure((tree.sums((d) => d.deliveries[status]).get(scopeId) ?? 0) + (scopeId === null ? counts.unattributedDeliveries[status] : 0), deliveryReason);
 
@@ -239,7 +240,7 @@ export function buildReport(counts: DepartmentCounts, scopeId: number | null, mi
     minGroupSize: k,
     workingDays: counts.workingDays,
     quizDaysHeld: counts.quizDaysHeld,
-    headcount,
+    headcount: people.size(scopeId),
     joiners: tree.sums((d) => d.joiners).get(scopeId) ?? 0,
     leavers: tree.sums((d) => d.leavers).get(scopeId) ?? 0,
     participation: participation(scopeId),

@@ -75,8 +75,10 @@ export function summaryBlocks(ctx: RequestContext, report: StatsReport): Block[]
   if (report.pledges.length > 0) {
     blocks.push(text(`**${t('stats.pledges')}**\n${report.pledges.map((p) => `- ${p.key} v${p.version}: ${percent(ctx, p.completion)}`).join('\n')}`));
   }
-  if (report.announcements.length > 0) {
-    blocks.push(text(`**${t('stats.messages')}**\n${report.announcements.slice(0, 5).map((a) => `- #${a.announcementId} ${a.title}: ${percent(ctx, a.acknowledgement)}`).join('\n')}`));
+  // Only letters that reached someone in the scope: a manager does not learn of other departments' letters.
+  const letters = report.announcements.filter((a) => a.recipients > 0);
+  if (letters.length > 0) {
+    blocks.push(text(`**${t('stats.messages')}**\n${letters.slice(0, 5).map((a) => `- #${a.announcementId} ${a.title}: ${percent(ctx, a.acknowledgement)}`).join('\n')}`));
   }
   const weakest = report.topics.filter((tp) => !tp.accuracy.suppressed && tp.accuracy.value !== null).slice(0, TOP_TOPICS);
   if (weakest.length > 0) {
