@@ -7,10 +7,9 @@
 import { UserError } from '../../engine/errors.js';
 import type { Attachment } from '../../ui/card.js';
 import type { CsvCell } from './csv.js';
-import { announcementsTable, participationTable, percentCell, pledgesTable, topicsTable, type ExportContext } from './exports.js';
+import { announcementsTable, participationTable, percentCell, pledgesTable, shownPath, topicsTable, type ExportContext } from './exports.js';
 import { buildPartition, computeStats, countStats, type PartitionReport, type Period, type RateFigure } from './metrics.js';
 import { toXlsx } from './xlsx.js';
-import { UNASSIGNED_DEPARTMENT } from '../people/people.repository.js';
 
 const pct = (figure: RateFigure, hidden: string) => (figure.suppressed ? hidden : figure.value === null ? '–' : `${Math.round(figure.value * 1000) / 10}%`);
 
@@ -38,7 +37,7 @@ export async function annualReport(year: number, base: Omit<ExportContext, 'peri
   for (const month of months) monthly.push(buildPartition(await countStats(ctx.db, month, noRefresh), ctx.options.minGroupSize));
   const departments = monthly[0]?.rows.map((r) => ({ id: r.departmentId, path: r.path })) ?? [];
   const byMonthRows: CsvCell[][] = departments.map((d) => [
-    d.path === UNASSIGNED_DEPARTMENT ? t('department.unassigned') : d.path,
+    shownPath(t, d.path),
     ...monthly.map((m) => {
       const row = m.rows.find((r) => r.departmentId === d.id);
       return row ? percentCell(row.participation) : null;
@@ -90,7 +89,7 @@ export async function annualReport(year: number, base: Omit<ExportContext, 'peri
     '',
     `## ${t('report.section.departments')}`,
     '',
-    ...report.departments.map((d) => `- ${d.path}: ${d.headcount} · ${pct(d.participation, hidden)}`),
+    ...report.departments.map((d) => `- ${shownPath(t, d.path)}: ${d.headcount} · ${pct(d.participation, hidden)}`),
     '',
     `## ${t('report.section.messages')}`,
     '',

@@ -50,7 +50,8 @@ export function suppressionNote(t: Translator, ...figures: RateFigure[]): string
   return t(hidden.reason === 'complementary' ? 'stats.suppressed.complementary' : 'stats.suppressed.small');
 }
 
-const departmentName = (t: Translator, path: string) => (path === UNASSIGNED_DEPARTMENT ? t('department.unassigned') : path);
+/** A department as people read it: the unassigned department in their language. */
+export const shownPath = (t: Translator, path: string) => (path === UNASSIGNED_DEPARTMENT ? t('department.unassigned') : path);
 
 export async function participationTable(ctx: ExportContext): Promise<Table> {
   const { t } = ctx;
@@ -71,7 +72,7 @@ export async function participationTable(ctx: ExportContext): Promise<Table> {
     return p ? percentCell(p.completion) : null;
   });
   const rows: CsvCell[][] = partition.rows.map((r) => [
-    departmentName(t, r.path),
+    shownPath(t, r.path),
     r.level,
     r.headcount,
     r.participation.numerator,
@@ -122,7 +123,7 @@ export async function pledgesTable(ctx: ExportContext): Promise<Table> {
     for (const m of members) {
       if (pledge.audience === 'leaders' && !m.roles.split(';').includes('manager')) continue;
       const s = signatures.get(m.id);
-      rows.push([`${pledge.pack}/${pledge.slug}`, pledge.version, departmentName(t, m.path), m.name, m.employee_no, s ? s.signed_at : null, s ? s.platform : null, s ? s.locale : null, s ? s.text_hash : null]);
+      rows.push([`${pledge.pack}/${pledge.slug}`, pledge.version, shownPath(t, m.path), m.name, m.employee_no, s ? s.signed_at : null, s ? s.platform : null, s ? s.locale : null, s ? s.text_hash : null]);
     }
   }
   return {

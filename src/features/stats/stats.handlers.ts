@@ -16,7 +16,7 @@ import { isWithin } from '../people/audience.js';
 import { departmentById, recordAudit, UNASSIGNED_DEPARTMENT } from '../people/people.repository.js';
 import { annualReport } from './annual.js';
 import { renderParticipationChart } from './chart.js';
-import { buildExport, EXPORT_FORMATS, EXPORT_KINDS, isExportKind, type ExportContext, type ExportFormat } from './exports.js';
+import { buildExport, EXPORT_FORMATS, EXPORT_KINDS, isExportKind, shownPath, type ExportContext, type ExportFormat } from './exports.js';
 import { computeStats, parsePeriod, resolveDepartment, type Period, type RateFigure, type StatsOptions, type StatsReport } from './metrics.js';
 
 const TOP_DEPARTMENTS = 10;
@@ -85,7 +85,7 @@ export function summaryBlocks(ctx: RequestContext, report: StatsReport): Block[]
     blocks.push(text(`**${t('stats.weakest')}**\n${weakest.map((tp) => `- ${ctx.content.topics[tp.topic]?.[ctx.locale] ?? tp.topic}: ${percent(ctx, tp.accuracy)}`).join('\n')}`));
   }
   if (report.departments.length > 0) {
-    const ranked = report.departments.slice(0, TOP_DEPARTMENTS).map((d) => `${d.rank ?? '–'}. ${d.path} (${d.headcount}): ${percent(ctx, d.participation)}`);
+    const ranked = report.departments.slice(0, TOP_DEPARTMENTS).map((d) => `${d.rank ?? '–'}. ${shownPath(ctx.t, d.path)} (${d.headcount}): ${percent(ctx, d.participation)}`);
     blocks.push(text(`**${t('stats.departments')}**\n${ranked.join('\n')}`));
   }
   blocks.push(context(t('stats.footer', { min: report.minGroupSize })));
@@ -95,12 +95,12 @@ export function summaryBlocks(ctx: RequestContext, report: StatsReport): Block[]
 async function chartFor(ctx: RequestContext, report: StatsReport): Promise<Uint8Array> {
   const value = (f: RateFigure) => (f.suppressed || f.value === null ? null : Math.round(f.value * 1000) / 10);
   return renderParticipationChart({
-    title: ctx.t('stats.chart.title', { scope: report.scope.path ?? ctx.t('stats.organisation'), period: report.period.key }),
+    title: ctx.t('stats.chart.title', { scope: report.scope.path ? shownPath(ctx.t, report.scope.path) : ctx.t('stats.organisation'), period: report.period.key }),
     trendTitle: ctx.t('stats.chart.trend'),
     // A week of the period without a working day (a period starting on a Sunday) has nothing to show.
     trend: report.weekly.filter((w) => w.workingDays > 0).map((w) => ({ label: w.from.slice(5), value: value(w.participation) })),
     departmentsTitle: ctx.t('stats.chart.departments'),
-    departments: report.departments.map((d) => ({ label: d.path, value: value(d.participation) })),
+    departments: report.departments.map((d) => ({ label: shownPath(ctx.t, d.path), value: value(d.participation) })),
     suppressedLabel: ctx.t('stats.hidden'),
     note: ctx.t('stats.chart.note', { min: report.minGroupSize }),
   });
@@ -117,7 +117,7 @@ const stats: CommandRoute = {
     const departmentId = await scopeFor(ctx, department);
     const report = await computeStats(ctx.db, { period, departmentId }, statsOptions(ctx));
     await recordAudit(ctx.db, { actorMemberId: ctx.member.id, actorLabel: ctx.member.name, action: 'stats.view', details: { period: period.key, departmentId, audienceSize: report.headcount }, nowIso: ctx.nowIso });
-    const title = ctx.t('stats.title', { scope: report.scope.path ?? ctx.t('stats.organisation'), period: `${period.from} ~ ${period.to}` });
+    const title = ctx.t('stats.title', { scope: report.scope.path ? shownPath(ctx.t, report.scope.path) : ctx.t('stats.organisation'), period: `${period.from} ~ ${period.to}` });
     return ephemeral({
       text: title,
       card: { title, blocks: summaryBlocks(ctx, report) },
