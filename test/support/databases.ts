@@ -23,6 +23,9 @@ export interface TestDatabase {
 export type DialectName = 'sqlite' | 'postgres';
 export const DIALECTS: DialectName[] = TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
+const INSUFFICIENT_PRIVILEGE = '42501';
+const DROP_ATTEMPTS = 20;
+
 export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
   const name = `probity_test_${randomBytes(6).toString('hex')}`;
@@ -37,8 +40,21 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
     async drop() {
       const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
       await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
+      try {
+        // An autovacuum worker may be in the database after a test wrote a lot: a role that is not a
+        // superuser (CI's) cannot terminate it, so the drop waits for it to finish and tries again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            return;
+          } catch (error) {
+            if ((error as { code?: string }).code !== INSUFFICIENT_PRIVILEGE || attempt >= DROP_ATTEMPTS) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+          }
+        }
+      } finally {
+        await client.end();
+      }
     },
   };
 }
