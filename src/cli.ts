@@ -1,14 +1,13 @@
 /** Admin commands: `npm run cli -- <command>`. Messages in PROBITY_LOCALE; exit 1 on any problem. */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { openServices } from './bootstrap.js';
 import { UserError } from './engine/errors.js';
 import { recordAudit } from './features/people/people.repository.js';
 import { annualReport } from './features/stats/annual.js';
-import { buildExport, EXPORT_KINDS, isExportKind } from './features/stats/exports.js';
+import { buildExport, EXPORT_KINDS, exportBase, isExportKind, type StatsSource } from './features/stats/exports.js';
 import { parsePeriod } from './features/stats/metrics.js';
 import { silentLogger } from './log.js';
-import type { Attachment } from './ui/card.js';
+import { DEFAULT_EXPORT_DIR, saveAttachment } from './exports.js';
 import { loadConfig, type Config } from './config.js';
 import { createDb } from './db/createDb.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -17,9 +16,6 @@ import { importRoster } from './features/people/roster.import.js';
 import { offerWelcomePledge } from './features/pledges/welcome.js';
 import { syncPledges } from './features/pledges/pledges.repository.js';
 import { t, translator } from './i18n/index.js';
-
-/** Where exports and reports are written unless --out says otherwise (the console writes there too). */
-export const DEFAULT_EXPORT_DIR = 'exports';
 import { localDay, systemClock } from './time.js';
 
 type Out = (line: string) => void;
@@ -129,33 +125,15 @@ function flag(args: readonly string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-/** Writes files into a directory (default ./exports), never over an existing one. */
-function writeFiles(dir: string, files: readonly Attachment[]): string[] {
-  mkdirSync(dir, { recursive: true });
-  return files.map((file) => {
-    const dot = file.name.lastIndexOf('.');
-    const [stem, ext] = dot > 0 ? [file.name.slice(0, dot), file.name.slice(dot)] : [file.name, ''];
-    for (let n = 0; ; n++) {
-      const path = join(dir, n === 0 ? file.name : `${stem}-${n}${ext}`);
-      if (existsSync(path)) continue;
-      writeFileSync(path, file.data, { flag: 'wx' });
-      return path;
-    }
-  });
-}
-
-async function withServices<T>(config: Config, work: (services: Awaited<ReturnType<typeof openServices>>) => Promise<T>): Promise<T> {
+/** The services as statistics read them, in the operator's language, today. */
+async function withStats<T>(config: Config, work: (source: StatsSource) => Promise<T>): Promise<T> {
   const services = await openServices(config, { log: silentLogger });
   try {
-    return await work(services);
+    const now = services.clock.now();
+    return await work({ ...services, t: translator(config.locale), locale: config.locale, today: localDay(now, config.timezone), nowIso: now.toISOString() });
   } finally {
     await services.close();
   }
-}
-
-function cliStatsOptions(services: Awaited<ReturnType<typeof openServices>>) {
-  const now = services.clock.now();
-  return { calendar: services.calendar, minGroupSize: services.config.minGroupSize, today: localDay(now, services.config.timezone), now, timeZone: services.config.timezone };
 }
 
 /** Runs a command; a mistake of the user's (a bad period, say) is printed in their language: exit 1. */
@@ -178,12 +156,11 @@ async function exportCommand(config: Config, args: string[], io: CliIo): Promise
     return 1;
   }
   return reportingUserErrors(config, io, async () => {
-    const paths = await withServices(config, async (services) => {
-      const options = cliStatsOptions(services);
-      const period = parsePeriod(flag(args, 'period'), options.today);
-      const file = await buildExport(kind, format, { db: services.db, period, options, t: translator(config.locale), locale: config.locale, topics: services.content.topics });
-      await recordAudit(services.db, { actorMemberId: null, actorLabel: 'cli', action: 'export', details: { kind, format, period: period.key, file: file.name }, nowIso: services.clock.now().toISOString() });
-      return writeFiles(flag(args, 'out') ?? DEFAULT_EXPORT_DIR, [file]);
+    const paths = await withStats(config, async (source) => {
+      const period = parsePeriod(flag(args, 'period'), source.today);
+      const file = await buildExport(kind, format, { ...exportBase(source), period });
+      await recordAudit(source.db, { actorMemberId: null, actorLabel: 'cli', action: 'export', details: { kind, format, period: period.key, file: file.name }, nowIso: source.nowIso });
+      return [await saveAttachment(flag(args, 'out') ?? DEFAULT_EXPORT_DIR, file)];
     });
     for (const path of paths) io.out(t(config.locale, 'console.file_saved', { path }));
     return 0;
@@ -198,10 +175,11 @@ async function reportCommand(config: Config, args: string[], io: CliIo): Promise
     return 1;
   }
   return reportingUserErrors(config, io, async () => {
-    const { paths, summary } = await withServices(config, async (services) => {
-      const built = await annualReport(Number(year), { db: services.db, options: cliStatsOptions(services), t: translator(config.locale), locale: config.locale, topics: services.content.topics });
-      await recordAudit(services.db, { actorMemberId: null, actorLabel: 'cli', action: 'report.annual', details: { year: Number(year) }, nowIso: services.clock.now().toISOString() });
-      return { paths: writeFiles(flag(args, 'out') ?? DEFAULT_EXPORT_DIR, [built.xlsx, built.markdown]), summary: built.summary };
+    const { paths, summary } = await withStats(config, async (source) => {
+      const built = await annualReport(Number(year), exportBase(source));
+      await recordAudit(source.db, { actorMemberId: null, actorLabel: 'cli', action: 'report.annual', details: { year: Number(year) }, nowIso: source.nowIso });
+      const dir = flag(args, 'out') ?? DEFAULT_EXPORT_DIR;
+      return { paths: [await saveAttachment(dir, built.xlsx), await saveAttachment(dir, built.markdown)], summary: built.summary };
     });
     io.out(summary);
     for (const path of paths) io.out(t(config.locale, 'console.file_saved', { path }));

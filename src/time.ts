@@ -73,10 +73,16 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
-/** "2026-11-27 09:31" on the wall clock of `timeZone`. */
-export function localDateTime(instant: Date, timeZone: string): string {
+/** "09:05" for 545 minutes after midnight. */
+export function clockText(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+/** "2026-11-27 09:31" on the wall clock of `timeZone`, for an instant or its ISO text. */
+export function localDateTime(at: Date | string, timeZone: string): string {
+  const instant = typeof at === 'string' ? new Date(at) : at;
   const { hour, minute } = localClock(instant, timeZone);
-  return `${localDay(instant, timeZone)} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+  return `${localDay(instant, timeZone)} ${clockText(hour * 60 + minute)}`;
 }
 
 /**

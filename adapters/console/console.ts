@@ -3,8 +3,6 @@
  * Reads lines (typed or piped), turns them into core events, prints replies. Same commands as chat;
  * typing a number presses that button of the last card that had buttons.
  */
-import { mkdir, open, rm } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Engine } from '../../src/engine/engine.js';
@@ -13,7 +11,8 @@ import type { Reply } from '../../src/engine/reply.js';
 import { CONSOLE_LOCAL_USER } from '../../src/features/people/people.js';
 import { t, type Locale } from '../../src/i18n/index.js';
 import type { ChatPort, Recipient, SentRef } from '../../src/delivery/port.js';
-import type { Attachment, Button, Message } from '../../src/ui/card.js';
+import { DEFAULT_EXPORT_DIR, saveAttachment } from '../../src/exports.js';
+import type { Button, Message } from '../../src/ui/card.js';
 import type { Form } from '../../src/ui/form.js';
 import { renderMessage } from './render.js';
 
@@ -32,9 +31,7 @@ export interface ConsoleOptions {
   exportDir?: string;
 }
 
-export const DEFAULT_EXPORT_DIR = './exports/';
 /** How many numbered names (report-1.csv, report-2.csv, …) are tried before giving up. */
-const MAX_NAME_SUFFIX = 10_000;
 
 export class ConsoleAdapter implements ChatPort {
   readonly platform = 'console' as const;
@@ -72,35 +69,9 @@ export class ConsoleAdapter implements ChatPort {
     if (rendered.buttons.length > 0) this.buttons = rendered.buttons;
     this.write(rendered.text);
     for (const file of message.files ?? []) {
-      this.write(t(this.options.locale, 'console.file_saved', { path: await this.saveFile(file) }));
+      this.write(t(this.options.locale, 'console.file_saved', { path: await saveAttachment(this.options.exportDir ?? DEFAULT_EXPORT_DIR, file) }));
     }
     this.write('');
-  }
-
-  /** Writes a file into the export directory under its own name, never over an existing file. */
-  private async saveFile(file: Attachment): Promise<string> {
-    const dir = resolve(this.options.exportDir ?? DEFAULT_EXPORT_DIR);
-    await mkdir(dir, { recursive: true });
-    const { stem, ext } = safeName(file.name);
-    for (let n = 0; n <= MAX_NAME_SUFFIX; n++) {
-      const path = join(dir, n === 0 ? `${stem}${ext}` : `${stem}-${n}${ext}`);
-      // 'wx' fails when the file exists, so two saves at once cannot both take one name.
-      const handle = await open(path, 'wx').catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'EEXIST') return undefined;
-        throw error;
-      });
-      if (!handle) continue;
-      try {
-        await handle.writeFile(file.data);
-      } catch (error) {
-        await handle.close();
-        await rm(path, { force: true }); // no half-written file left behind under the name
-        throw error;
-      }
-      await handle.close();
-      return path;
-    }
-    throw new Error(`no free file name for ${file.name} in ${dir}`);
   }
 
   /** Scheduled deliveries: everyone with a console identity reads this one terminal. */
@@ -229,20 +200,6 @@ export class ConsoleAdapter implements ChatPort {
     }
     lines.close();
   }
-}
-
-/**
- * A file name that stays inside the export directory: no directories, no control characters, no
- * leading dots (hidden files, "..").
- */
-function safeName(name: string): { stem: string; ext: string } {
-  const cleaned = basename(name.replace(/\\/g, '/'))
-    .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_')
-    .replace(/^[.\s]+/, '')
-    .trim();
-  const file = cleaned === '' ? 'file' : cleaned;
-  const ext = extname(file);
-  return { stem: file.slice(0, file.length - ext.length) || 'file', ext };
 }
 
 function consoleActor(userId: string): Actor {

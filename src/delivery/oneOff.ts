@@ -64,3 +64,13 @@ export async function planOneOff(db: DbOrTrx, send: OneOffSend): Promise<{ jobRu
   await db.updateTable('job_runs').set({ planned }).where('id', '=', run.id).execute();
   return { jobRunId: run.id, planned };
 }
+
+/** The outbox rows of one-off sends of a kind, of one send when its key is given, joined to their job runs. */
+export function oneOffDeliveries(db: DbOrTrx, kind: OneOffKind, key?: string) {
+  const query = db
+    .selectFrom('deliveries')
+    .innerJoin('job_runs', 'job_runs.id', 'deliveries.job_run_id')
+    .innerJoin('schedules', 'schedules.id', 'job_runs.schedule_id')
+    .where('schedules.name', '=', `${SYSTEM_SCHEDULE_PREFIX}${kind}`);
+  return key === undefined ? query : query.where('job_runs.slot', '=', key);
+}

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Announcement, AnnouncementStatus, Database } from '../../db/schema.js';
-import { SYSTEM_SCHEDULE_PREFIX } from '../../delivery/oneOff.js';
+import { oneOffDeliveries } from '../../delivery/oneOff.js';
 import type { DepartmentAudience } from '../people/audience.js';
 
 type DbOrTrx = Kysely<Database> | Transaction<Database>;
@@ -48,14 +48,7 @@ export async function transition(db: DbOrTrx, id: number, from: AnnouncementStat
 
 /** Member ids the message was planned for (its outbox rows), or only those it reached. */
 export async function recipientIds(db: DbOrTrx, id: number, options: { delivered?: boolean } = {}): Promise<number[]> {
-  let query = db
-    .selectFrom('deliveries')
-    .innerJoin('job_runs', 'job_runs.id', 'deliveries.job_run_id')
-    .innerJoin('schedules', 'schedules.id', 'job_runs.schedule_id')
-    .select('deliveries.member_id')
-    .where('schedules.name', '=', `${SYSTEM_SCHEDULE_PREFIX}announcement`)
-    .where('job_runs.slot', '=', announcementKey(id))
-    .where('deliveries.member_id', 'is not', null);
+  let query = oneOffDeliveries(db, 'announcement', announcementKey(id)).select('deliveries.member_id').where('deliveries.member_id', 'is not', null);
   if (options.delivered) query = query.where('deliveries.status', '=', 'sent');
   const rows = await query.execute();
   return rows.map((r) => r.member_id!);
@@ -63,13 +56,8 @@ export async function recipientIds(db: DbOrTrx, id: number, options: { delivered
 
 /** Whether the letter reached this member (a button can only have come with a delivered letter). */
 export async function isRecipient(db: DbOrTrx, id: number, memberId: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('deliveries')
-    .innerJoin('job_runs', 'job_runs.id', 'deliveries.job_run_id')
-    .innerJoin('schedules', 'schedules.id', 'job_runs.schedule_id')
+  const row = await oneOffDeliveries(db, 'announcement', announcementKey(id))
     .select('deliveries.id')
-    .where('schedules.name', '=', `${SYSTEM_SCHEDULE_PREFIX}announcement`)
-    .where('job_runs.slot', '=', announcementKey(id))
     .where('deliveries.member_id', '=', memberId)
     .where('deliveries.status', '=', 'sent')
     .executeTakeFirst();
@@ -98,13 +86,8 @@ export async function acknowledgedIds(db: DbOrTrx, announcementId: number): Prom
 
 /** Delivery outcomes of a message: sent, failed, waiting. */
 export async function deliveryCounts(db: DbOrTrx, id: number): Promise<Record<string, number>> {
-  const rows = await db
-    .selectFrom('deliveries')
-    .innerJoin('job_runs', 'job_runs.id', 'deliveries.job_run_id')
-    .innerJoin('schedules', 'schedules.id', 'job_runs.schedule_id')
+  const rows = await oneOffDeliveries(db, 'announcement', announcementKey(id))
     .select(['deliveries.status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('schedules.name', '=', `${SYSTEM_SCHEDULE_PREFIX}announcement`)
-    .where('job_runs.slot', '=', announcementKey(id))
     .groupBy('deliveries.status')
     .execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
@@ -112,15 +95,8 @@ export async function deliveryCounts(db: DbOrTrx, id: number): Promise<Record<st
 
 /** Cancels what has not gone out yet; returns how many deliveries were stopped. */
 export async function cancelPending(db: DbOrTrx, id: number): Promise<number> {
-  const run = await db
-    .selectFrom('job_runs')
-    .innerJoin('schedules', 'schedules.id', 'job_runs.schedule_id')
-    .select('job_runs.id')
-    .where('schedules.name', '=', `${SYSTEM_SCHEDULE_PREFIX}announcement`)
-    .where('job_runs.slot', '=', announcementKey(id))
-    .executeTakeFirst();
-  if (!run) return 0;
-  const result = await db.updateTable('deliveries').set({ status: 'skipped', error: 'cancelled' }).where('job_run_id', '=', run.id).where('status', '=', 'pending').executeTakeFirst();
+  const pending = oneOffDeliveries(db, 'announcement', announcementKey(id)).select('deliveries.id');
+  const result = await db.updateTable('deliveries').set({ status: 'skipped', error: 'cancelled' }).where('id', 'in', pending).where('status', '=', 'pending').executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 
@@ -132,12 +108,8 @@ export async function recentAnnouncements(db: DbOrTrx, authorId: number | null, 
 
 /** Messages sent to a member (their outbox rows), newest first, with the member's acknowledgement. */
 export async function lettersFor(db: DbOrTrx, memberId: number, limit: number) {
-  const rows = await db
-    .selectFrom('deliveries')
-    .innerJoin('job_runs', 'job_runs.id', 'deliveries.job_run_id')
-    .innerJoin('schedules', 'schedules.id', 'job_runs.schedule_id')
+  const rows = await oneOffDeliveries(db, 'announcement')
     .select(['job_runs.slot', 'deliveries.status'])
-    .where('schedules.name', '=', `${SYSTEM_SCHEDULE_PREFIX}announcement`)
     .where('deliveries.member_id', '=', memberId)
     .orderBy('job_runs.id', 'desc')
     .limit(limit)

@@ -13,6 +13,22 @@ export async function departmentLabel(ctx: RequestContext, departmentId: number)
   return department.path;
 }
 
+/** How many of the given members have done something (signed, acknowledged), by department, by name. */
+export async function completionByDepartment(
+  ctx: RequestContext,
+  members: readonly { id: number; department_id: number }[],
+  done: ReadonlySet<number>,
+): Promise<{ label: string; total: number; done: number }[]> {
+  const rows = new Map<number, { label: string; total: number; done: number }>();
+  for (const m of members) {
+    let row = rows.get(m.department_id);
+    if (!row) rows.set(m.department_id, (row = { label: await departmentLabel(ctx, m.department_id), total: 0, done: 0 }));
+    row.total++;
+    if (done.has(m.id)) row.done++;
+  }
+  return [...rows.values()].sort((a, b) => a.label.localeCompare(b.label, 'ko'));
+}
+
 const whoami: CommandRoute = {
   name: 'whoami',
   roles: EVERYONE,

@@ -14,10 +14,10 @@ import { memberRecipient } from '../../delivery/outbox.repository.js';
 import { isDay, localDateTime } from '../../time.js';
 import { encodeAction } from '../../ui/actionId.js';
 import { buttons, context, fields, text, type Block } from '../../ui/card.js';
-import { truncate } from '../../ui/text.js';
+import { percentText, truncate } from '../../ui/text.js';
 import { isAllWord, parseDepartmentAudience } from '../people/audience.js';
 import { recordAudit } from '../people/people.repository.js';
-import { departmentLabel } from '../people/people.handlers.js';
+import { completionByDepartment, departmentLabel } from '../people/people.handlers.js';
 import { NON_SIGNERS_ACTION, pledgeCard, SIGN_ACTION, signedCard } from './pledges.cards.js';
 import {
   activePledges,
@@ -50,9 +50,7 @@ async function requirePledge(ctx: RequestContext, name: string | undefined): Pro
   return pledge;
 }
 
-function when(ctx: RequestContext, iso: string): string {
-  return localDateTime(new Date(iso), ctx.config.timezone);
-}
+const when = (ctx: RequestContext, iso: string) => localDateTime(iso, ctx.config.timezone);
 
 /** The member's own pledges: the first one still to sign in full, and the state of each. */
 async function mine(ctx: RequestContext): Promise<Reply> {
@@ -134,12 +132,6 @@ async function open(ctx: RequestContext, args: string[]): Promise<Reply> {
   });
 }
 
-interface DepartmentRow {
-  label: string;
-  eligible: number;
-  signed: number;
-}
-
 /**
  * Completion of one pledge by department, against the active roster its campaigns address (all of
  * them, not only the latest: a second campaign for one department does not hide the others), or the
@@ -152,20 +144,10 @@ async function completion(ctx: RequestContext, pledge: Pledge) {
   for (const audience of audiences) for (const m of await campaignMembers(ctx.db, audience, pledge)) addressed.set(m.id, m);
   const members = [...addressed.values()].sort((a, b) => a.id - b.id);
   const signed = await signedAmong(ctx.db, pledge.id, members.map((m) => m.id));
-  const byDepartment = new Map<number, DepartmentRow>();
-  for (const m of members) {
-    let row = byDepartment.get(m.department_id);
-    if (!row) {
-      row = { label: await departmentLabel(ctx, m.department_id), eligible: 0, signed: 0 };
-      byDepartment.set(m.department_id, row);
-    }
-    row.eligible++;
-    if (signed.has(m.id)) row.signed++;
-  }
-  return { members, signed, campaign: campaigns[0], rows: [...byDepartment.values()].sort((a, b) => a.label.localeCompare(b.label, 'ko')) };
+  return { members, signed, campaign: campaigns[0], rows: await completionByDepartment(ctx, members, signed) };
 }
 
-const percent = (part: number, whole: number) => (whole === 0 ? '–' : `${Math.round((part / whole) * 1000) / 10}%`);
+const percent = (part: number, whole: number) => percentText(whole === 0 ? null : part / whole);
 
 async function status(ctx: RequestContext, args: string[]): Promise<Reply> {
   requireAnyRole(ctx.roles, OPERATORS);
@@ -174,7 +156,7 @@ async function status(ctx: RequestContext, args: string[]): Promise<Reply> {
   const blocks: Block[] = [];
   for (const pledge of pledges) {
     const { members, signed, campaign, rows } = await completion(ctx, pledge);
-    const lines = rows.slice(0, STATUS_LINES).map((r) => `- ${r.label}: ${r.signed}/${r.eligible} (${percent(r.signed, r.eligible)})`);
+    const lines = rows.slice(0, STATUS_LINES).map((r) => `- ${r.label}: ${r.done}/${r.total} (${percent(r.done, r.total)})`);
     if (rows.length > STATUS_LINES) lines.push(ctx.t('pledge.status.more', { count: rows.length - STATUS_LINES }));
     blocks.push(
       text(`**${pledge.body.title[ctx.locale]}** (v${pledge.version})`),

@@ -8,6 +8,9 @@ import type { PledgeAudience, PledgeItem } from '../content/content.js';
 
 type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
+/** Ids per IN list: well under both dialects' parameter limits. */
+const ID_CHUNK = 500;
+
 export interface PledgeBody {
   title: Localized;
   text: Localized;
@@ -142,12 +145,13 @@ export async function signatureOf(db: DbOrTrx, memberId: number, pledgeId: numbe
 }
 
 /** Member ids (of those given) who signed this pledge version. */
-export async function signedAmong(db: DbOrTrx, pledgeId: number, memberIds?: readonly number[]): Promise<Set<number>> {
-  let query = db.selectFrom('pledge_signatures').select('member_id').where('pledge_id', '=', pledgeId);
-  if (memberIds && memberIds.length <= 500) query = query.where('member_id', 'in', memberIds.length > 0 ? [...memberIds] : [-1]);
-  const rows = await query.execute();
-  const wanted = memberIds && memberIds.length > 500 ? new Set(memberIds) : undefined;
-  return new Set(rows.map((r) => r.member_id).filter((id) => !wanted || wanted.has(id)));
+export async function signedAmong(db: DbOrTrx, pledgeId: number, memberIds: readonly number[]): Promise<Set<number>> {
+  const signed = new Set<number>();
+  for (let i = 0; i < memberIds.length; i += ID_CHUNK) {
+    const rows = await db.selectFrom('pledge_signatures').select('member_id').where('pledge_id', '=', pledgeId).where('member_id', 'in', memberIds.slice(i, i + ID_CHUNK)).execute();
+    for (const r of rows) signed.add(r.member_id);
+  }
+  return signed;
 }
 
 /**

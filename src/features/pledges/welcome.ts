@@ -7,7 +7,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/schema.js';
-import { planOneOff, SYSTEM_SCHEDULE_PREFIX } from '../../delivery/oneOff.js';
+import { oneOffDeliveries, planOneOff } from '../../delivery/oneOff.js';
 import { memberRecipient } from '../../delivery/outbox.repository.js';
 import { localDay } from '../../time.js';
 import { activePledges, signedAmong } from './pledges.repository.js';
@@ -52,12 +52,8 @@ async function welcomeRows(db: DbOrTrx, memberIds: readonly number[]) {
   const rows = [];
   for (let i = 0; i < memberIds.length; i += 500) {
     rows.push(
-      ...(await db
-        .selectFrom('deliveries')
-        .innerJoin('job_runs', 'job_runs.id', 'deliveries.job_run_id')
-        .innerJoin('schedules', 'schedules.id', 'job_runs.schedule_id')
+      ...(await oneOffDeliveries(db, 'pledge')
         .select(['deliveries.id', 'deliveries.member_id', 'deliveries.status', 'deliveries.error'])
-        .where('schedules.name', '=', `${SYSTEM_SCHEDULE_PREFIX}pledge`)
         .where('job_runs.slot', 'like', 'welcome:%')
         .where('deliveries.member_id', 'in', memberIds.slice(i, i + 500))
         .execute()),

@@ -7,11 +7,11 @@
 import { UserError } from '../../engine/errors.js';
 import type { Attachment } from '../../ui/card.js';
 import type { CsvCell } from './csv.js';
-import { announcementsTable, participationTable, percentCell, pledgesTable, shownPath, topicsTable, type ExportContext } from './exports.js';
-import { buildPartition, computeStats, countStats, type PartitionReport, type Period, type RateFigure } from './metrics.js';
+import { announcementsTable, figureText, participationTable, percentCell, pledgesTable, shownPath, topicsTable, type ExportContext } from './exports.js';
+import { buildPartition, computeStats, countStats, type PartitionReport, type Period } from './metrics.js';
+import { monthPeriod } from './period.js';
 import { toXlsx } from './xlsx.js';
 
-const pct = (figure: RateFigure, hidden: string) => (figure.suppressed ? hidden : figure.value === null ? '–' : `${Math.round(figure.value * 1000) / 10}%`);
 
 export async function annualReport(year: number, base: Omit<ExportContext, 'period'>): Promise<{ xlsx: Attachment; markdown: Attachment; summary: string }> {
   const { t } = base;
@@ -27,11 +27,9 @@ export async function annualReport(year: number, base: Omit<ExportContext, 'peri
   // Participation by month (columns) and department (rows: each department's direct members).
   const months: Period[] = [];
   for (let m = 1; m <= 12; m++) {
-    const monthFrom = `${year}-${String(m).padStart(2, '0')}-01`;
-    if (monthFrom > to) break;
-    const next = m === 12 ? `${year + 1}-01-01` : `${year}-${String(m + 1).padStart(2, '0')}-01`;
-    const last = new Date(Date.parse(`${next}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-    months.push({ from: monthFrom, to: last > to ? to : last, key: monthFrom.slice(0, 7) });
+    const month = monthPeriod(year, m);
+    if (month.from > to) break;
+    months.push(month.to > to ? { ...month, to } : month);
   }
   const monthly: PartitionReport[] = [];
   for (const month of months) monthly.push(buildPartition(await countStats(ctx.db, month, noRefresh), ctx.options.minGroupSize));
@@ -52,9 +50,9 @@ export async function annualReport(year: number, base: Omit<ExportContext, 'peri
     [t('report.row.joiners_leavers'), `${report.joiners} / ${report.leavers}`],
     [t('report.row.working_days'), report.workingDays],
     [t('report.row.quiz_days'), report.quizDaysHeld],
-    [t('report.row.participation'), pct(report.participation, hidden)],
-    [t('report.row.depth'), pct(report.depth, hidden)],
-    ...report.pledges.map((p) => [t('report.row.pledge', { pledge: `${p.key} v${p.version}` }), pct(p.completion, hidden)] as CsvCell[]),
+    [t('report.row.participation'), figureText(report.participation, hidden)],
+    [t('report.row.depth'), figureText(report.depth, hidden)],
+    ...report.pledges.map((p) => [t('report.row.pledge', { pledge: `${p.key} v${p.version}` }), figureText(p.completion, hidden)] as CsvCell[]),
     [t('report.row.messages'), report.announcements.length],
     [t('report.row.min_group'), report.minGroupSize],
   ];
@@ -85,19 +83,19 @@ export async function annualReport(year: number, base: Omit<ExportContext, 'peri
     '',
     `| ${t('report.col.month')} | ${t('export.col.headcount')} | ${t('export.col.participation')} |`,
     '|---|---:|---:|',
-    ...monthly.map((m, i) => `| ${months[i]!.key} | ${m.organisation.headcount} | ${pct(m.organisation.participation, hidden)} |`),
+    ...monthly.map((m, i) => `| ${months[i]!.key} | ${m.organisation.headcount} | ${figureText(m.organisation.participation, hidden)} |`),
     '',
     `## ${t('report.section.departments')}`,
     '',
-    ...report.departments.map((d) => `- ${shownPath(t, d.path)}: ${d.headcount} · ${pct(d.participation, hidden)}`),
+    ...report.departments.map((d) => `- ${shownPath(t, d.path)}: ${d.headcount} · ${figureText(d.participation, hidden)}`),
     '',
     `## ${t('report.section.messages')}`,
     '',
-    ...(report.announcements.length === 0 ? ['–'] : report.announcements.map((a) => `- #${a.announcementId} ${a.day} ${a.title}: ${a.recipients} · ${pct(a.acknowledgement, hidden)}`)),
+    ...(report.announcements.length === 0 ? ['–'] : report.announcements.map((a) => `- #${a.announcementId} ${a.day} ${a.title}: ${a.recipients} · ${figureText(a.acknowledgement, hidden)}`)),
     '',
     `## ${t('report.section.topics')}`,
     '',
-    ...(weakest.length === 0 ? ['–'] : weakest.map((tp) => `- ${base.topics[tp.topic]?.[base.locale] ?? tp.topic}: ${pct(tp.accuracy, hidden)}`)),
+    ...(weakest.length === 0 ? ['–'] : weakest.map((tp) => `- ${base.topics[tp.topic]?.[base.locale] ?? tp.topic}: ${figureText(tp.accuracy, hidden)}`)),
     '',
     `> ${t('report.privacy')}`,
     '',
@@ -106,6 +104,6 @@ export async function annualReport(year: number, base: Omit<ExportContext, 'peri
   return {
     xlsx: { name: `probity-annual-report-${year}.xlsx`, data: xlsx, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
     markdown: { name: `probity-annual-report-${year}.md`, data: new TextEncoder().encode(markdown), contentType: 'text/markdown; charset=utf-8' },
-    summary: t('report.done', { year, participation: pct(report.participation, hidden), quizDays: report.quizDaysHeld }),
+    summary: t('report.done', { year, participation: figureText(report.participation, hidden), quizDays: report.quizDaysHeld }),
   };
 }

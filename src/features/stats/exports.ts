@@ -9,7 +9,10 @@ import type { Database } from '../../db/schema.js';
 import { UserError } from '../../engine/errors.js';
 import type { Translator } from '../../i18n/index.js';
 import type { Locale, Localized } from '../../i18n/locales.js';
+import type { Services } from '../../engine/context.js';
+import type { Day } from '../../time.js';
 import type { Attachment } from '../../ui/card.js';
+import { percentText } from '../../ui/text.js';
 import { UNASSIGNED_DEPARTMENT } from '../people/people.repository.js';
 import { toCsv, type CsvCell } from './csv.js';
 import { computeStats, participationByDepartmentPartition, type Period, type RateFigure, type StatsOptions } from './metrics.js';
@@ -39,9 +42,31 @@ export interface ExportContext {
   topics: Readonly<Record<string, Localized>>;
 }
 
+/** What a chat request or the command line gives the statistics: services, language, today. */
+export interface StatsSource extends Pick<Services, 'db' | 'calendar' | 'config' | 'content'> {
+  t: Translator;
+  locale: Locale;
+  today: Day;
+  nowIso: string;
+}
+
+export function statsOptions(source: StatsSource): StatsOptions {
+  return { calendar: source.calendar, minGroupSize: source.config.minGroupSize, today: source.today, now: new Date(source.nowIso), timeZone: source.config.timezone };
+}
+
+/** Everything an export or report needs but the period. */
+export function exportBase(source: StatsSource): Omit<ExportContext, 'period'> {
+  return { db: source.db, options: statsOptions(source), t: source.t, locale: source.locale, topics: source.content.topics };
+}
+
 /** A rate as a percentage with one decimal, or empty; `note` says why it is empty. */
 export function percentCell(figure: RateFigure): CsvCell {
   return figure.value === null ? null : Math.round(figure.value * 1000) / 10;
+}
+
+/** A rate in a card or summary: the percentage, or `hidden` where it is suppressed. */
+export function figureText(figure: RateFigure, hidden: string): string {
+  return figure.suppressed ? hidden : percentText(figure.value);
 }
 
 export function suppressionNote(t: Translator, ...figures: RateFigure[]): string {

@@ -109,7 +109,8 @@ function yearPeriod(year: number): Period {
   return { from: `${year}-01-01`, to: `${year}-12-31`, key: String(year) };
 }
 
-function monthPeriod(year: number, month: number): Period {
+/** A calendar month (not clipped to today). */
+export function monthPeriod(year: number, month: number): Period {
   const mm = String(month).padStart(2, '0');
   const next = month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
   return { from: `${year}-${mm}-01`, to: addDays(next, -1), key: `${year}-${mm}` };

@@ -10,26 +10,20 @@ import type { RequestContext } from '../../engine/context.js';
 import { UserError } from '../../engine/errors.js';
 import { ephemeral, type Reply } from '../../engine/reply.js';
 import { EVERYONE, type CommandRoute } from '../../engine/routes.js';
-import { hasAnyRole, OPERATORS, requireAnyRole } from '../../engine/roles.js';
+import { hasAnyRole, OPERATORS } from '../../engine/roles.js';
 import { context, fields, text, type Block } from '../../ui/card.js';
 import { isWithin } from '../people/audience.js';
 import { departmentById, recordAudit, UNASSIGNED_DEPARTMENT } from '../people/people.repository.js';
 import { annualReport } from './annual.js';
 import { renderParticipationChart } from './chart.js';
-import { buildExport, EXPORT_FORMATS, EXPORT_KINDS, isExportKind, shownPath, type ExportContext, type ExportFormat } from './exports.js';
+import { buildExport, EXPORT_FORMATS, EXPORT_KINDS, exportBase, figureText, isExportKind, shownPath, statsOptions, type ExportFormat } from './exports.js';
 import { computeStats, parsePeriod, resolveDepartment, type Period, type RateFigure, type StatsOptions, type StatsReport } from './metrics.js';
 
 const TOP_DEPARTMENTS = 10;
 const TOP_TOPICS = 3;
 
-export function statsOptions(ctx: Pick<RequestContext, 'calendar' | 'config' | 'today' | 'nowIso'>): StatsOptions {
-  return { calendar: ctx.calendar, minGroupSize: ctx.config.minGroupSize, today: ctx.today, now: new Date(ctx.nowIso), timeZone: ctx.config.timezone };
-}
 
-function percent(ctx: RequestContext, figure: RateFigure): string {
-  if (figure.suppressed) return ctx.t('stats.hidden');
-  return figure.value === null ? '–' : `${Math.round(figure.value * 1000) / 10}%`;
-}
+const percent = (ctx: RequestContext, figure: RateFigure) => figureText(figure, ctx.t('stats.hidden'));
 
 /** The period is the first argument when it reads as one; the rest names a department. */
 function periodAndDepartment(ctx: RequestContext, args: string[]): { period: Period; department: string | undefined } {
@@ -126,9 +120,6 @@ const stats: CommandRoute = {
   },
 };
 
-export function exportContext(ctx: RequestContext, period: Period): ExportContext {
-  return { db: ctx.db, period, options: statsOptions(ctx), t: ctx.t, locale: ctx.locale, topics: ctx.content.topics };
-}
 
 const exportCommand: CommandRoute = {
   name: 'export',
@@ -140,7 +131,7 @@ const exportCommand: CommandRoute = {
     const format: ExportFormat = rest.some((a) => a.toLowerCase() === 'xlsx') ? 'xlsx' : 'csv';
     const periodArg = rest.find((a) => !(EXPORT_FORMATS as readonly string[]).includes(a.toLowerCase()));
     const period = parsePeriod(periodArg, ctx.today);
-    const file = await buildExport(kind!.toLowerCase() as (typeof EXPORT_KINDS)[number], format, exportContext(ctx, period));
+    const file = await buildExport(kind!.toLowerCase() as (typeof EXPORT_KINDS)[number], format, { ...exportBase(ctx), period });
     await recordAudit(ctx.db, { actorMemberId: ctx.member.id, actorLabel: ctx.member.name, action: 'export', details: { kind, format, period: period.key, file: file.name }, nowIso: ctx.nowIso });
     return ephemeral({ text: ctx.t('export.done', { name: file.name }), files: [file] });
   },
@@ -151,11 +142,9 @@ const report: CommandRoute = {
   roles: OPERATORS,
   helpKey: 'help.report',
   async handle(ctx, args) {
-    requireAnyRole(ctx.roles, OPERATORS);
     if (args[0]?.toLowerCase() !== 'annual' || !args[1] || !/^\d{4}$/.test(args[1])) throw new UserError('report.error.usage');
     const year = Number(args[1]);
-    const { period: _p, ...base } = exportContext(ctx, { from: ctx.today, to: ctx.today, key: '' });
-    const built = await annualReport(year, base);
+    const built = await annualReport(year, exportBase(ctx));
     await recordAudit(ctx.db, { actorMemberId: ctx.member.id, actorLabel: ctx.member.name, action: 'report.annual', details: { year }, nowIso: ctx.nowIso });
     return ephemeral({ text: built.summary, files: [built.xlsx, built.markdown] });
   },

@@ -7,13 +7,13 @@ import { OPERATORS } from '../../engine/roles.js';
 import { recordAudit } from '../people/people.repository.js';
 import { allSchedules, scheduleByName, setPaused } from '../../scheduler/schedules.repository.js';
 import { context, text } from '../../ui/card.js';
-import { localClock } from '../../time.js';
+import { clockText, localClock } from '../../time.js';
 import { SYSTEM_SCHEDULE_PREFIX } from '../../delivery/oneOff.js';
 
 /** HH:MM in the organisation's time zone: operators read 09:00, not 00:00Z. */
 function localTime(instant: Date, timeZone: string): string {
   const { hour, minute } = localClock(instant, timeZone);
-  return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+  return clockText(hour * 60 + minute);
 }
 const RECENT_RUNS = 10;
 const TOP_REASONS = 5;
