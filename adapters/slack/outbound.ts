@@ -12,7 +12,7 @@ import type { Locale } from '../../src/i18n/index.js';
 import type { Attachment, Message } from '../../src/ui/card.js';
 import { partitionFiles, tooLargeNote, withNotes } from '../../src/ui/files.js';
 import { SLACK_FILE_MAX_BYTES, SLACK_INITIAL_COMMENT_MAX } from './limits.js';
-import { renderMessage, truncate } from './render.js';
+import { escapeMrkdwn, renderMessage, truncateMrkdwn } from './render.js';
 
 /** Slack error codes that a retry can fix; any other ok:false code is about this message and final. */
 const TRANSIENT_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'team_added_to_org']);
@@ -25,6 +25,28 @@ const APP_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'toke
 const APP_ERROR_PAUSE_MS = 60_000;
 /** A request that has not answered by then is abandoned and retried: far below the outbox's claim. */
 export const SLACK_REQUEST_TIMEOUT_MS = 15_000;
+
+/**
+ * The longest Retry-After waited for while a member waits for their answer; Slack's usual answer to a
+ * burst is one second. A longer limit fails the call as before.
+ */
+export const ANSWER_RETRY_MAX_WAIT_MS = 5_000;
+
+/**
+ * A Web API call made while answering someone (not through the outbox, which owns its own retries),
+ * tried once more after Slack's Retry-After when Slack answers 429, so a burst does not lose the reply.
+ */
+export async function retryOnceIfRateLimited<T>(call: () => Promise<T>, sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const e = error as { code?: unknown; retryAfter?: number };
+    const waitMs = Math.max(1, e.retryAfter ?? 1) * 1000;
+    if (e.code !== ErrorCode.RateLimitedError || waitMs > ANSWER_RETRY_MAX_WAIT_MS) throw error;
+    await sleep(waitMs);
+    return call();
+  }
+}
 
 export function createWebClient(token: string, apiUrl: string | undefined): WebClient {
   return new WebClient(token, {
@@ -98,7 +120,7 @@ export class SlackChatPort implements ChatPort {
     if (files.length === 0) return;
     await this.client.filesUploadV2({
       channel_id: channelId,
-      ...(options.initialComment ? { initial_comment: truncate(options.initialComment, SLACK_INITIAL_COMMENT_MAX) } : {}),
+      ...(options.initialComment ? { initial_comment: truncateMrkdwn(escapeMrkdwn(options.initialComment), SLACK_INITIAL_COMMENT_MAX) } : {}),
       file_uploads: files.map((f) => ({ file: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength), filename: f.name, title: f.title ?? f.name })),
     });
   }

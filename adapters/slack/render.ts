@@ -2,10 +2,16 @@
  * Card → Block Kit, pure. Slack's mrkdwn differs from the card's markdown subset (*bold*, not **bold**),
  * buttons cannot be disabled (so an answered card lists its choices as text), and every limit in
  * limits.ts is applied here so Slack never rejects a message.
+ *
+ * Every text of a card is untrusted here — a letter's title, a member's name, a pledge — so `&`, `<`
+ * and `>` are escaped in one place (escapeMrkdwn, through toMrkdwn and mrkdwnText) before anything is
+ * sent as mrkdwn: `<!channel>`, `<@U…>` and `<https://…|label>` in a card arrive as inert text. Only
+ * the formatting this renderer adds itself (*bold*, • bullets) stays live. plain_text objects (header,
+ * button labels) are never parsed by Slack, so they are sent as they are.
  */
 import type { Form } from '../../src/ui/form.js';
 import type { Block, Button, Card, Message } from '../../src/ui/card.js';
-import { truncate } from '../../src/ui/text.js';
+import { CUT_MARK, splitText as splitPlain, truncate } from '../../src/ui/text.js';
 
 export { truncate };
 import {
@@ -34,60 +40,89 @@ export interface SlackMessage {
   blocks: SlackBlock[];
 }
 
-/** Splits long text at line breaks where possible, each piece within `max`. */
-export function splitText(value: string, max: number): string[] {
-  const pieces: string[] = [];
-  let rest = value;
-  while ([...rest].length > max) {
-    const chars = [...rest];
-    const window = chars.slice(0, max).join('');
-    const cut = window.lastIndexOf('\n') > max / 2 ? window.lastIndexOf('\n') : window.length;
-    pieces.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^\n/, '');
-  }
-  if (rest !== '' || pieces.length === 0) pieces.push(rest);
-  return pieces;
+/** An entity cut short at the end of escaped text ("&am"): a cut moves before it. */
+const PARTIAL_ENTITY = /&[a-z]{0,3}$/;
+
+/** Slack's escaping rule for text it must not read as control sequences (api.slack.com/reference/surfaces/formatting#escaping). */
+export function escapeMrkdwn(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** The card's markdown subset → Slack mrkdwn. */
+/** Splits escaped mrkdwn into pieces within `max` (UTF-16 units), preferring line breaks, never inside an entity. */
+export function splitText(value: string, max: number): string[] {
+  return splitPlain(value, max, PARTIAL_ENTITY);
+}
+
+/** truncate for escaped mrkdwn: the cut never leaves half an entity. */
+export function truncateMrkdwn(value: string, max: number): string {
+  if (value.length <= max) return value;
+  const cut = truncate(value, max);
+  return `${cut.slice(0, -CUT_MARK.length).replace(PARTIAL_ENTITY, '')}${CUT_MARK}`;
+}
+
+/** The card's markdown subset → Slack mrkdwn, the text escaped first so only this conversion is live. */
 export function toMrkdwn(markdown: string): string {
-  return markdown
+  return escapeMrkdwn(markdown)
     .replace(/\*\*(.+?)\*\*/g, '*$1*')
     .replace(/^- /gm, '• ');
 }
 
 const mrkdwn = (value: string): SlackText => ({ type: 'mrkdwn', text: value });
+/** Slack refuses a section or context whose text is empty (or only spaces): such a block is left out. */
+const blank = (value: string): boolean => value.trim() === '';
+
+/** A button label as Slack shows it, and whether that cut it. */
+const buttonLabel = (b: Button): string => truncate(b.label, SLACK_BUTTON_TEXT_MAX) || CUT_MARK;
 
 function renderButtons(buttons: readonly Button[]): SlackBlock[] {
   const live = buttons.filter((b) => !b.disabled);
   const done = buttons.filter((b) => b.disabled);
   const blocks: SlackBlock[] = [];
+  // A label too long for its button (a quiz choice) is read in full above the buttons.
+  if (live.some((b) => b.label.length > SLACK_BUTTON_TEXT_MAX)) {
+    const list = live.map((b) => `• ${escapeMrkdwn(b.label)}`).join('\n');
+    for (const piece of splitText(list, SLACK_SECTION_TEXT_MAX)) blocks.push({ type: 'section', text: mrkdwn(piece) });
+  }
   for (let i = 0; i < live.length; i += SLACK_ACTIONS_PER_BLOCK) {
     blocks.push({
       type: 'actions',
       elements: live.slice(i, i + SLACK_ACTIONS_PER_BLOCK).map((b) => ({
         type: 'button',
         action_id: b.actionId,
-        text: { type: 'plain_text', text: truncate(b.label, SLACK_BUTTON_TEXT_MAX), emoji: true },
+        text: { type: 'plain_text', text: buttonLabel(b), emoji: true },
         ...(b.style === 'primary' || b.style === 'danger' ? { style: b.style } : {}),
       })),
     });
   }
   // Slack has no disabled buttons: an answered card shows its choices as a list instead.
-  if (done.length > 0) blocks.push({ type: 'section', text: mrkdwn(truncate(done.map((b) => (b.style === 'primary' ? `*${b.label}*` : b.label)).join('\n'), SLACK_SECTION_TEXT_MAX)) });
+  const answered = done.filter((b) => !blank(b.label)).map((b) => (b.style === 'primary' ? `*${escapeMrkdwn(b.label)}*` : escapeMrkdwn(b.label)));
+  if (answered.length > 0) for (const piece of splitText(answered.join('\n'), SLACK_SECTION_TEXT_MAX)) blocks.push({ type: 'section', text: mrkdwn(piece) });
   return blocks;
+}
+
+/** One field as Slack shows it: the label in bold over the value; neither is ever empty. */
+function fieldText(label: string, value: string): SlackText {
+  const parts = [blank(label) ? '' : `*${escapeMrkdwn(label)}*`, blank(value) ? '–' : toMrkdwn(value)].filter((p) => p !== '');
+  return mrkdwn(truncateMrkdwn(parts.join('\n'), SLACK_FIELD_TEXT_MAX));
+}
+
+function context(value: string): SlackBlock[] {
+  return blank(value) ? [] : [{ type: 'context', elements: [mrkdwn(truncateMrkdwn(value, SLACK_CONTEXT_TEXT_MAX))] }];
 }
 
 function renderBlock(block: Block): SlackBlock[] {
   switch (block.type) {
     case 'text':
-      return splitText(toMrkdwn(block.text), SLACK_SECTION_TEXT_MAX).map((piece) => ({ type: 'section', text: mrkdwn(piece) }));
+      if (blank(block.text)) return [];
+      return splitText(toMrkdwn(block.text), SLACK_SECTION_TEXT_MAX)
+        .filter((piece) => !blank(piece))
+        .map((piece) => ({ type: 'section', text: mrkdwn(piece) }));
     case 'context':
-      return [{ type: 'context', elements: [mrkdwn(truncate(toMrkdwn(block.text), SLACK_CONTEXT_TEXT_MAX))] }];
+      return context(toMrkdwn(block.text));
     case 'fields': {
       const out: SlackBlock[] = [];
       for (let i = 0; i < block.fields.length; i += SLACK_FIELDS_PER_SECTION) {
-        out.push({ type: 'section', fields: block.fields.slice(i, i + SLACK_FIELDS_PER_SECTION).map((f) => mrkdwn(truncate(`*${f.label}*\n${toMrkdwn(f.value)}`, SLACK_FIELD_TEXT_MAX))) });
+        out.push({ type: 'section', fields: block.fields.slice(i, i + SLACK_FIELDS_PER_SECTION).map((f) => fieldText(f.label, f.value)) });
       }
       return out;
     }
@@ -97,21 +132,23 @@ function renderBlock(block: Block): SlackBlock[] {
       return [{ type: 'divider' }];
     case 'image':
       // Images go up as files (files.uploadV2); the message names them.
-      return [{ type: 'context', elements: [mrkdwn(truncate(block.alt, SLACK_CONTEXT_TEXT_MAX))] }];
+      return context(escapeMrkdwn(block.alt));
   }
 }
 
 export function renderCard(card: Card): SlackBlock[] {
   const blocks: SlackBlock[] = [];
-  if (card.title) blocks.push({ type: 'header', text: { type: 'plain_text', text: truncate(card.title, SLACK_HEADER_TEXT_MAX), emoji: true } });
+  if (card.title && !blank(card.title)) blocks.push({ type: 'header', text: { type: 'plain_text', text: truncate(card.title, SLACK_HEADER_TEXT_MAX), emoji: true } });
   for (const block of card.blocks) blocks.push(...renderBlock(block));
   if (blocks.length <= SLACK_MAX_BLOCKS) return blocks;
   // Keep the first blocks and say that the rest was cut, rather than have Slack refuse the message.
-  return [...blocks.slice(0, SLACK_MAX_BLOCKS - 1), { type: 'context', elements: [mrkdwn('…')] }];
+  return [...blocks.slice(0, SLACK_MAX_BLOCKS - 1), { type: 'context', elements: [mrkdwn(CUT_MARK)] }];
 }
 
 export function renderMessage(message: Message): SlackMessage {
-  return { text: truncate(message.text, SLACK_MESSAGE_TEXT_MAX), blocks: message.card ? renderCard(message.card) : [] };
+  // The top-level text is the notification and the fallback: mrkdwn too, so escaped like the rest.
+  const text = truncateMrkdwn(escapeMrkdwn(message.text), SLACK_MESSAGE_TEXT_MAX);
+  return { text: blank(text) ? CUT_MARK : text, blocks: message.card ? renderCard(message.card) : [] };
 }
 
 /** Block Kit modal limits: title and button texts 24 characters, labels 2,000, placeholders 150, plain text input 3,000. */
