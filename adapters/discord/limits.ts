@@ -9,7 +9,9 @@ export const DISCORD_EMBED_FIELDS_MAX = 25;
 export const DISCORD_FIELD_NAME_MAX = 256;
 export const DISCORD_FIELD_VALUE_MAX = 1024;
 export const DISCORD_FOOTER_TEXT_MAX = 2048;
-/** All text in a message's embeds together. */
+/** Embeds on one message. */
+export const DISCORD_EMBEDS_MAX = 10;
+/** All text in a message's embeds together: titles, descriptions, field names and values, footers, authors. */
 export const DISCORD_EMBED_TOTAL_MAX = 6000;
 export const DISCORD_MESSAGE_CONTENT_MAX = 2000;
 /**

@@ -11,7 +11,7 @@ import type { Attachment, Message } from '../../src/ui/card.js';
 import { truncate } from '../../src/ui/text.js';
 import { batches, partitionFiles, tooLargeNote, withNotes } from '../../src/ui/files.js';
 import { DISCORD_ATTACHMENT_DESCRIPTION_MAX, DISCORD_ATTACHMENT_MAX_BYTES, DISCORD_FILES_PER_MESSAGE } from './limits.js';
-import { renderMessage } from './render.js';
+import { NO_MENTIONS, renderMessage } from './render.js';
 
 /** JSON error codes (discord.com/developers/docs/topics/opcodes-and-status-codes#json). */
 const PERMANENT_CODES: Readonly<Record<number, string>> = {
@@ -88,7 +88,7 @@ export class DiscordChatPort implements ChatPort {
       const channelId = recipient.kind === 'channel' ? recipient.channelId : await this.dmChannel(recipient.workspace, recipient.userId);
       const body = { ...renderMessage(outgoing, { withContent: true }), ...(first.length > 0 ? attachmentsField(first) : {}) };
       const sent = (await this.rest.post(Routes.channelMessages(channelId), { body, ...(first.length > 0 ? { files: rawFiles(first) } : {}) })) as { id: string; channel_id: string };
-      for (const batch of more) await this.rest.post(Routes.channelMessages(channelId), { body: attachmentsField(batch), files: rawFiles(batch) });
+      for (const batch of more) await this.rest.post(Routes.channelMessages(channelId), { body: { ...attachmentsField(batch), allowed_mentions: NO_MENTIONS }, files: rawFiles(batch) });
       return { conversationId: sent.channel_id ?? channelId, messageId: sent.id };
     } catch (error) {
       throw error instanceof DeliveryError ? error : toDeliveryError(error);

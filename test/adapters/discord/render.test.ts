@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { integrityCommand } from '../../../adapters/discord/commands.js';
 import { commandEvent, componentEvent, selectEvent } from '../../../adapters/discord/inbound.js';
 import { decodeAction } from '../../../src/ui/actionId.js';
-import { DISCORD_BUTTON_LABEL_MAX, DISCORD_BUTTONS_PER_ROW } from '../../../adapters/discord/limits.js';
+import { DISCORD_BUTTON_LABEL_MAX, DISCORD_BUTTONS_PER_ROW, DISCORD_EMBED_DESCRIPTION_MAX, DISCORD_EMBED_FIELDS_MAX, DISCORD_EMBED_TITLE_MAX, DISCORD_EMBED_TOTAL_MAX, DISCORD_FIELD_VALUE_MAX } from '../../../adapters/discord/limits.js';
 import { EMBED_COLOUR, renderMessage } from '../../../adapters/discord/render.js';
 import type { Message } from '../../../src/ui/card.js';
 
@@ -24,6 +24,7 @@ describe('Discord render', () => {
   it('renders a card to an exact embed and action row (ephemeral reply: no content)', () => {
     expect(renderMessage(quiz)).toEqual({
       embeds: [{ color: EMBED_COLOUR, title: '오늘의 청렴 퀴즈', description: '식사 한도는?\n\n-# 주제: 청탁금지법', fields: [{ name: '정답', value: '5만원', inline: true }] }],
+      allowed_mentions: { parse: [] },
       components: [
         {
           type: 1,
@@ -42,7 +43,7 @@ describe('Discord render', () => {
     expect(rendered.content).toBe('x');
     expect(rendered.components.map((r) => r.components.length)).toEqual([DISCORD_BUTTONS_PER_ROW, DISCORD_BUTTONS_PER_ROW, 2]);
     expect([...rendered.components[0]!.components[0]!.label!]).toHaveLength(DISCORD_BUTTON_LABEL_MAX);
-    expect(renderMessage({ text: 'plain' })).toEqual({ content: 'plain', embeds: [], components: [] });
+    expect(renderMessage({ text: 'plain' })).toEqual({ content: 'plain', embeds: [], components: [], allowed_mentions: { parse: [] } });
   });
 
   it('refuses a custom_id over 100 characters rather than have Discord reject the message', () => {
@@ -86,5 +87,92 @@ describe('Discord inbound', () => {
   it('a select menu choice arrives as the last argument of the action', () => {
     const event = selectEvent(facts, 'lang.pick', ['en|x'], '7');
     expect(event.type === 'action' && decodeAction(event.actionId)).toEqual({ name: 'lang.pick', args: ['en|x'] });
+  });
+});
+
+const total = (embeds: readonly { title?: string; description?: string; fields?: { name: string; value: string }[] }[]) =>
+  embeds.reduce((n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.fields ?? []).reduce((m, f) => m + f.name.length + f.value.length, 0), 0);
+
+describe('Discord render: mentions never ping', () => {
+  it('GIVEN a letter titled with @everyone, <@…> and a link WHEN rendered THEN the text is kept and allowed_mentions parses nothing (exact JSON)', () => {
+    const title = '<!channel> 연말연시 청렴 당부 & <@U123> @everyone';
+    const rendered = renderMessage(
+      { text: `📢 ${title}`, card: { title: `📢 ${title}`, blocks: [{ type: 'text', text: '@here <@&910000000000000099> <https://evil.example|click>' }] } },
+      { withContent: true },
+    );
+    expect(rendered).toEqual({
+      content: `📢 ${title}`,
+      embeds: [{ color: EMBED_COLOUR, title: `📢 ${title}`, description: '@here <@&910000000000000099> <https://evil.example|click>' }],
+      components: [],
+      allowed_mentions: { parse: [] },
+    });
+  });
+});
+
+describe('Discord render: limits as Discord counts them, nothing silently lost', () => {
+  it('GIVEN a title of an emoji and Korean one UTF-16 unit over 256 WHEN rendered THEN it is exactly 256 and ends with the cut mark', () => {
+    const title = `📢${'가'.repeat(DISCORD_EMBED_TITLE_MAX - 1)}`;
+    expect(title.length).toBe(DISCORD_EMBED_TITLE_MAX + 1);
+    const embed = renderMessage({ text: 'x', card: { title, blocks: [] } }).embeds[0]!;
+    expect(embed.title).toHaveLength(DISCORD_EMBED_TITLE_MAX);
+    expect(embed.title!.endsWith('가…')).toBe(true);
+    const exact = title.slice(0, -1);
+    expect(renderMessage({ text: 'x', card: { title: exact, blocks: [] } }).embeds[0]!.title).toBe(exact);
+  });
+
+  it('GIVEN a pledge text longer than one embed WHEN rendered THEN it continues in a second embed, whole, within the 6,000 total', () => {
+    const paragraph = '나는 공직자로서 청렴을 생활의 기준으로 삼겠습니다. '.repeat(20).trim();
+    const pledgeText = Array.from({ length: 8 }, () => paragraph).join('\n');
+    expect(pledgeText.length).toBeGreaterThan(DISCORD_EMBED_DESCRIPTION_MAX);
+    const rendered = renderMessage({
+      text: 'pledge',
+      card: { title: '📜 청렴 서약', blocks: [{ type: 'text', text: pledgeText }, { type: 'buttons', buttons: [{ actionId: 'pledge.sign|1|ko', label: '서명합니다', style: 'primary' }] }] },
+    });
+    expect(rendered.embeds).toHaveLength(2);
+    expect(rendered.embeds[0]!.title).toBe('📜 청렴 서약');
+    expect(rendered.embeds[1]!.title).toBeUndefined();
+    for (const e of rendered.embeds) expect(e.description!.length).toBeLessThanOrEqual(DISCORD_EMBED_DESCRIPTION_MAX);
+    // Split at a line break: joined again, nothing is missing.
+    expect(rendered.embeds.map((e) => e.description).join('\n')).toBe(pledgeText);
+    expect(total(rendered.embeds)).toBeLessThanOrEqual(DISCORD_EMBED_TOTAL_MAX);
+  });
+
+  it('GIVEN fields whose text exceeds the 6,000 total WHEN rendered THEN the total guard counts them and the fields that find no room are listed in the text', () => {
+    const fieldsOf = Array.from({ length: 25 }, (_, i) => ({ label: `부서 ${i + 1}`, value: '가'.repeat(DISCORD_FIELD_VALUE_MAX) }));
+    const rendered = renderMessage({ text: 'x', card: { title: '통계', blocks: [{ type: 'text', text: '본문' }, { type: 'fields', fields: fieldsOf }] } });
+    expect(total(rendered.embeds)).toBeLessThanOrEqual(DISCORD_EMBED_TOTAL_MAX);
+    const shown = rendered.embeds.flatMap((e) => e.fields ?? []);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThan(25);
+    // The first field left out is named in the description rather than dropped without a word.
+    expect(rendered.embeds.map((e) => e.description ?? '').join('\n')).toContain(`**부서 ${shown.length + 1}**`);
+  });
+
+  it('GIVEN more than 25 fields WHEN rendered THEN they continue on further embeds, 25 each', () => {
+    const many = Array.from({ length: 30 }, (_, i) => ({ label: `항목 ${i + 1}`, value: String(i) }));
+    const rendered = renderMessage({ text: 'x', card: { title: '목록', blocks: [{ type: 'fields', fields: many }] } });
+    expect(rendered.embeds.map((e) => e.fields?.length)).toEqual([DISCORD_EMBED_FIELDS_MAX, 5]);
+  });
+
+  it('GIVEN more than 25 buttons WHEN rendered THEN 25 are shown and the rest are named under the card', () => {
+    const many = Array.from({ length: 27 }, (_, i) => ({ actionId: `a|${i}`, label: `선택 ${i + 1}` }));
+    const rendered = renderMessage({ text: 'x', card: { title: '선택', blocks: [{ type: 'buttons', buttons: many }] } });
+    expect(rendered.components.flatMap((r) => r.components)).toHaveLength(25);
+    expect(rendered.embeds[0]!.description).toBe('-# … 선택 26 · 선택 27');
+  });
+
+  it('GIVEN a quiz choice longer than a button label WHEN rendered THEN the full choices are listed in the embed', () => {
+    const label = '직무관련자에게서 받은 명절 선물을 즉시 돌려주고 그 사실을 소속 기관의 청탁방지담당관에게 서면으로 신고한다 🎁🎁 (반환 비용은 기관이 부담합니다)';
+    expect(label.length).toBeGreaterThan(DISCORD_BUTTON_LABEL_MAX);
+    const rendered = renderMessage({ text: 'q', card: { title: '퀴즈', blocks: [{ type: 'text', text: '어떻게 하나요?' }, { type: 'buttons', buttons: [{ actionId: 'q|0', label }, { actionId: 'q|1', label: '받는다' }] }] } });
+    expect(rendered.embeds[0]!.description).toBe(`어떻게 하나요?\n\n- ${label}\n- 받는다`);
+    expect(rendered.components[0]!.components[0]!.label).toHaveLength(DISCORD_BUTTON_LABEL_MAX);
+  });
+
+  it('GIVEN an empty field label or value, empty texts and no title WHEN rendered THEN no field name is empty and no empty embed is sent', () => {
+    const rendered = renderMessage({ text: '알림', card: { blocks: [{ type: 'text', text: ' ' }, { type: 'fields', fields: [{ label: '', value: '' }] }] } });
+    expect(rendered.embeds).toEqual([{ color: EMBED_COLOUR, fields: [{ name: '\u200b', value: '–', inline: true }] }]);
+    // A card with nothing to show in an embed: the text stands in.
+    expect(renderMessage({ text: '알림', card: { blocks: [{ type: 'context', text: '' }] } })).toEqual({ content: '알림', embeds: [], components: [], allowed_mentions: { parse: [] } });
   });
 });
