@@ -5,14 +5,15 @@
  * a button, and each member's question and result are theirs alone. Files ride on the same calls as
  * attachments (multipart to the interaction webhook), within the limit the interaction states.
  */
-import { AttachmentBuilder, Client, Events, GatewayIntentBits, MessageFlags, Routes, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction, type StringSelectMenuInteraction } from 'discord.js';
+import { randomUUID } from 'node:crypto';
+import { AttachmentBuilder, Client, DiscordAPIError, Events, GatewayIntentBits, MessageFlags, Routes, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction, type StringSelectMenuInteraction } from 'discord.js';
 import type { DiscordConfig } from '../../src/config.js';
 import type { Services } from '../../src/engine/context.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { Reply } from '../../src/engine/reply.js';
 import { effectiveLocale } from '../../src/features/people/people.js';
 import { accountFor, dmChannelStore, memberById } from '../../src/features/people/people.repository.js';
-import type { Locale } from '../../src/i18n/index.js';
+import { t, type Locale } from '../../src/i18n/index.js';
 import type { Attachment, Message } from '../../src/ui/card.js';
 import { truncate } from '../../src/ui/text.js';
 import { integrityCommand } from './commands.js';
@@ -20,11 +21,17 @@ import { batches, partitionFiles, tooLargeNote, withNotes } from '../../src/ui/f
 import { commandEvent, componentEvent, DISCORD_WORKSPACE, hintsFromRoles, modalEvent, selectEvent, type InteractionFacts } from './inbound.js';
 import { DISCORD_ATTACHMENT_DESCRIPTION_MAX, DISCORD_ATTACHMENT_MAX_BYTES, DISCORD_FILES_PER_MESSAGE } from './limits.js';
 import { createRest, DiscordChatPort } from './outbound.js';
-import { renderForm, renderMessage, type DiscordMessage } from './render.js';
+import { NO_MENTIONS, renderForm, renderMessage, type DiscordMessage } from './render.js';
 
 export const COMMAND_NAME = 'integrity';
 /** How long a command's answer is awaited before deferring (Discord allows three seconds in all). */
 const FIRST_RESPONSE_WAIT_MS = 1_500;
+/** An interaction's token answers edits and follow-ups for 15 minutes after Discord sent it. */
+const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000;
+/** Close to the end of that, a reply is sent by DM rather than risk the token running out mid-upload. */
+const TOKEN_SAFETY_MARGIN_MS = 30_000;
+/** Discord's answers once an interaction's token is no longer usable: Unknown Webhook, Invalid Webhook Token. */
+const EXPIRED_TOKEN_CODES = new Set([10015, 50027]);
 
 export interface DiscordAdapter {
   client: Client;
@@ -83,9 +90,42 @@ export function createDiscordAdapter(engine: Engine, services: Services, config:
     if (reply.kind === 'none') return void (await interaction.deleteReply());
     // Once deferred, an interaction can no longer open a modal: the form's fallback is shown instead.
     const message = reply.kind === 'form' ? reply.fallback : reply.message;
-    const { rendered, files } = await outgoing(interaction, message);
-    await interaction.editReply(withFiles(rendered, files[0]));
-    for (const more of files.slice(1)) await interaction.followUp({ files: more, flags: MessageFlags.Ephemeral });
+    await answerInTime(interaction, message, async () => {
+      const { rendered, files } = await outgoing(interaction, message);
+      await interaction.editReply(withFiles(rendered, files[0]));
+      for (const more of files.slice(1)) await interaction.followUp({ files: more, flags: MessageFlags.Ephemeral });
+    });
+  }
+
+  /**
+   * Answers through the interaction while its token lasts. A slow export or report that finishes after
+   * the 15 minutes (or whose edit Discord refuses for that reason) goes to the member's DM instead —
+   * never to the channel, where an export of HR figures has no place.
+   */
+  async function answerInTime(interaction: Interaction, message: Message, answer: () => Promise<void>): Promise<void> {
+    const age = Date.now() - interaction.createdTimestamp;
+    if (age < INTERACTION_TOKEN_LIFETIME_MS - TOKEN_SAFETY_MARGIN_MS) {
+      try {
+        return await answer();
+      } catch (error) {
+        if (!(error instanceof DiscordAPIError && typeof error.code === 'number' && EXPIRED_TOKEN_CODES.has(error.code))) throw error;
+      }
+    }
+    log.warn({ adapter: 'discord', interaction: interaction.id, ageMs: age }, 'interaction token expired; the reply goes by DM');
+    await port.send({ kind: 'user', workspace: DISCORD_WORKSPACE, userId: interaction.user.id }, message);
+  }
+
+  /**
+   * A handler that failed still answers: with a reply when nothing was sent yet (Discord would
+   * otherwise show "the application did not respond"), or by editing the deferred one.
+   */
+  async function answerFailure(interaction: Interaction, error: unknown): Promise<void> {
+    const incident = randomUUID().slice(0, 8);
+    log.error({ err: error, adapter: 'discord', interaction: interaction.id, incident }, 'discord interaction failed');
+    if (!interaction.isRepliable()) return;
+    const content = `⚠️ ${t(await localeOf(interaction.user.id).catch(() => services.config.locale), 'error.internal', { incident })}`;
+    if (!interaction.replied && !interaction.deferred) await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    else await interaction.editReply({ content, embeds: [], components: [], files: [], allowedMentions: NO_MENTIONS });
   }
 
   const facts = (interaction: Interaction, ephemeralMessage = false): InteractionFacts => {
@@ -98,7 +138,8 @@ export function createDiscordAdapter(engine: Engine, services: Services, config:
       ...(hints ? { hints } : {}),
     };
   };
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], ...(config.apiUrl ? { rest: { api: config.apiUrl } } : {}) });
+  // No message of Probity's ever pings: the default for every reply, follow-up and edit.
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], allowedMentions: NO_MENTIONS, ...(config.apiUrl ? { rest: { api: config.apiUrl } } : {}) });
   const port = new DiscordChatPort(createRest(config.token, config.apiUrl), dmChannelStore(services.db, 'discord'), (recipient) =>
     recipient.kind === 'user' ? localeOf(recipient.userId) : Promise.resolve(services.config.locale),
   );
@@ -131,10 +172,13 @@ export function createDiscordAdapter(engine: Engine, services: Services, config:
     else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const reply: Reply = await engine.dispatch(componentEvent(facts(interaction, ephemeral), interaction.customId, interaction.message.id));
     if (reply.kind === 'none') return;
-    const { rendered, files } = await outgoing(interaction, reply.kind === 'form' ? reply.fallback : reply.message);
-    if (!own || reply.kind === 'replace') await interaction.editReply(withFiles(rendered, files[0]));
-    else await interaction.followUp({ ...withFiles(rendered, files[0]), flags: MessageFlags.Ephemeral });
-    for (const more of files.slice(1)) await interaction.followUp({ files: more, flags: MessageFlags.Ephemeral });
+    const message = reply.kind === 'form' ? reply.fallback : reply.message;
+    await answerInTime(interaction, message, async () => {
+      const { rendered, files } = await outgoing(interaction, message);
+      if (!own || reply.kind === 'replace') await interaction.editReply(withFiles(rendered, files[0]));
+      else await interaction.followUp({ ...withFiles(rendered, files[0]), flags: MessageFlags.Ephemeral });
+      for (const more of files.slice(1)) await interaction.followUp({ files: more, flags: MessageFlags.Ephemeral });
+    });
   }
 
   async function onSelect(interaction: StringSelectMenuInteraction): Promise<void> {
@@ -161,7 +205,9 @@ export function createDiscordAdapter(engine: Engine, services: Services, config:
             : interaction.isModalSubmit()
             ? onModal(interaction)
             : undefined;
-    handled?.catch((error: unknown) => log.error({ err: error, adapter: 'discord', interaction: interaction.id }, 'discord interaction failed'));
+    handled?.catch((error: unknown) =>
+      answerFailure(interaction, error).catch((failed: unknown) => log.error({ err: failed, adapter: 'discord', interaction: interaction.id }, 'could not tell the member that the interaction failed')),
+    );
   });
   client.on(Events.Error, (error) => log.error({ err: error, adapter: 'discord' }, 'discord client error'));
 
