@@ -34,7 +34,7 @@ import {
 } from './inbound.js';
 import { partitionFiles, tooLargeNote, withNotes } from '../../src/ui/files.js';
 import { SLACK_FILE_MAX_BYTES } from './limits.js';
-import { createWebClient, SlackChatPort } from './outbound.js';
+import { createWebClient, retryOnceIfRateLimited, SlackChatPort } from './outbound.js';
 import { renderForm, renderMessage } from './render.js';
 import { truncate } from '../../src/ui/text.js';
 
@@ -96,7 +96,8 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
       // A form is a modal, opened with the trigger of the command or button that asked for it.
       if (via.triggerId) {
         try {
-          await client.views.open({ trigger_id: via.triggerId, view: renderForm(reply.form, t(await localeOf(via.teamId, via.userId), 'form.close')) as never });
+          const view = renderForm(reply.form, t(await localeOf(via.teamId, via.userId), 'form.close'));
+          await retryOnceIfRateLimited(() => client.views.open({ trigger_id: via.triggerId!, view: view as never }));
           return;
         } catch (error) {
           log.warn({ err: error, adapter: 'slack' }, 'could not open a modal');
@@ -115,21 +116,22 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
     if (!via.respond) {
       // From the App Home tab there is no response_url: answer in the member's DM, files included.
       const channel = dm ?? (await port.dmChannel(via.teamId, via.userId));
-      await client.chat.postMessage({ channel, ...rendered });
-      if (dm) await port.uploadFiles(dm, fits);
+      await retryOnceIfRateLimited(() => client.chat.postMessage({ channel, ...rendered }));
+      if (dm) await retryOnceIfRateLimited(() => port.uploadFiles(dm, fits));
       return;
     }
     if (reply.kind === 'replace') await via.respond({ ...rendered, replace_original: true });
     else await via.respond({ ...rendered, response_type: reply.kind === 'post' ? 'in_channel' : 'ephemeral', replace_original: false });
-    if (dm) await port.uploadFiles(dm, fits, { initialComment: message.text });
+    if (dm) await retryOnceIfRateLimited(() => port.uploadFiles(dm, fits, { initialComment: message.text }));
     else if (shared) {
       try {
-        await port.uploadFiles(shared, fits);
+        await retryOnceIfRateLimited(() => port.uploadFiles(shared, fits));
       } catch (error) {
         // The app may answer a slash command in a channel it is not a member of: the files go to the DM.
         if ((error as { code?: unknown }).code !== ErrorCode.PlatformError) throw error;
         log.warn({ adapter: 'slack', reason: (error as { data?: { error?: string } }).data?.error }, 'files could not be shared in the channel; sent by DM');
-        await port.uploadFiles(await port.openDm(via.teamId, via.userId), fits, { initialComment: message.text });
+        const dmChannel = await port.openDm(via.teamId, via.userId);
+        await retryOnceIfRateLimited(() => port.uploadFiles(dmChannel, fits, { initialComment: message.text }));
         await via.respond({ text: t(await localeOf(via.teamId, via.userId), 'file.sent_to_dm'), response_type: 'ephemeral', replace_original: false });
       }
     }
@@ -184,7 +186,7 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
     const teamId = (body as { team_id?: string }).team_id ?? 'unknown';
     const reply = await engine.dispatch(appHomeOpenedEvent(teamId, event.user));
     if (reply.kind !== 'ephemeral' && reply.kind !== 'post' && reply.kind !== 'replace') return;
-    await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: renderMessage(reply.message).blocks as never } });
+    await retryOnceIfRateLimited(() => client.views.publish({ user_id: event.user, view: { type: 'home', blocks: renderMessage(reply.message).blocks as never } }));
   });
 
   app.event('team_join', async ({ event, body }) => {
