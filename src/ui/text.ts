@@ -37,6 +37,8 @@ export function splitText(value: string, max: number, unsafeTail?: RegExp): stri
     let cut = lineBreak > max / 2 ? lineBreak : window.length;
     const tail = unsafeTail && lineBreak !== cut ? unsafeTail.exec(rest.slice(0, cut)) : null;
     if (tail && tail.index > 0) cut = tail.index;
+    // A window too narrow for even one character (an emoji in one unit) still moves on by that character.
+    if (cut === 0) cut = rest.codePointAt(0)! > 0xffff ? 2 : 1;
     pieces.push(rest.slice(0, cut));
     rest = rest.slice(cut).replace(/^\n/, '');
   }

@@ -153,6 +153,8 @@ describe('Slack render: lengths in UTF-16 units, as Slack counts them', () => {
     expect(truncate('가나다라마', 4)).toBe('가나다…');
     // A 3-unit window holds one emoji and half of the next: pieces break between emoji.
     expect(splitText('😀😀😀', 3)).toEqual(['😀', '😀', '😀']);
+    // Narrower than one emoji: each piece is still whole, and the split ends.
+    expect(splitText('😀a', 1)).toEqual(['😀', 'a']);
   });
 });
 
