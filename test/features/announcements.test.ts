@@ -285,8 +285,8 @@ describe.each(DIALECTS)('%s: compose, preview, send', (dialect) => {
     ]);
   });
 
-  it('GIVEN acknowledgements THEN status shows the rate by department to the author, hr and admin only', async () => {
-    await harness(dialect);
+  it('GIVEN acknowledgements THEN status shows the rate by department to the author, hr and admin only, hidden by the statistics rule', async () => {
+    await harness(dialect, { env: { PROBITY_MIN_GROUP_SIZE: '2' } });
     await linkEveryone();
     await announce('2001');
     const port = new FakePort();
@@ -300,10 +300,9 @@ describe.each(DIALECTS)('%s: compose, preview, send', (dialect) => {
       expect(shown).toContain('서한 #1 「연말연시 청렴 당부」 현황');
       expect(shown).toContain('상태: 발송');
       expect(shown).toContain('확인: 2/6 (33.3%)');
-      // hr and admin see every department (acknowledgement is evidence); the manager who wrote it sees
-      // departments of at least 5 only, here none.
-      if (viewer === '2001') expect(shown).not.toMatch(/- 행정국/);
-      else expect(shown).toContain('- 행정국: 0/1 (0%)\n- 행정국/감사과: 2/4 (50%)\n- 행정국/총무과: 0/1 (0%)');
+      // Everyone who may follow it sees the same cells: 행정국's own one member and 총무과's one are
+      // below the minimum of 2 and hidden (two parts, two people together), 감사과 is shown.
+      expect(shown).toContain('- 행정국: 1명 · 소집단 비공개\n- 행정국/감사과: 2/4 (50%)\n- 행정국/총무과: 1명 · 소집단 비공개');
     }
     // Another manager, and employees, do not follow someone else's message.
     expect(errorOf(await h.command('5003', 'announce', 'status', '1'))).toBe('error.forbidden');
@@ -397,7 +396,8 @@ describe.each(DIALECTS)('%s: compose, preview, send', (dialect) => {
     expect(mine).not.toContain('초안');
     const all = textOf(await h.command('3001', 'announce', 'list'));
     expect(all).toContain('#1 첫 번째');
-    expect(all).toContain('#2 두 번째 · 발송 · 2026-11-27 · 확인 0/4');
+    // Four people are below the minimum group size of 5: as in the statistics, the count is hidden.
+    expect(all).toContain('#2 두 번째 · 발송 · 2026-11-27 · 확인 비공개 (4명)');
     expect(textOf(await h.command('2002', 'announce', 'list'))).toContain('보낸 서한이 없습니다.');
   });
 });
