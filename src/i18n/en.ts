@@ -172,6 +172,8 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'nudge.footer': 'Questions? Ask the Clean Portal (clean.go.kr) or call 1398.',
   'console.delivery': '📨 Message for {name}',
   'form.close': 'Close',
+  'form.edit_again': 'Edit again',
+  'form.draft_gone': 'What you typed is no longer kept. Please run the command again.',
   'console.form.intro': 'One field at a time. "-" keeps the value in [ ], "/cancel" abandons the form.',
   'console.form.multiline': '(several lines: end with a line holding only ".")',
   'console.form.required': 'This field is required.',

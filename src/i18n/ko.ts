@@ -181,6 +181,8 @@ export const ko = {
   'nudge.footer': '궁금하면 청렴포털(clean.go.kr) 또는 ☎1398 에서 상담할 수 있습니다.',
   'console.delivery': '📨 {name} 님에게 도착한 메시지',
   'form.close': '닫기',
+  'form.edit_again': '다시 작성',
+  'form.draft_gone': '작성하던 내용이 더 이상 남아 있지 않습니다. 명령을 다시 입력해 주세요.',
   'console.form.intro': '한 칸씩 입력합니다. "-" 는 [ ] 안의 값을 그대로 쓰고, "/cancel" 은 작성을 취소합니다.',
   'console.form.multiline': '(여러 줄: 마지막에 "." 만 있는 줄)',
   'console.form.required': '꼭 입력해야 하는 칸입니다.',
