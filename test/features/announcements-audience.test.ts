@@ -132,7 +132,7 @@ describe.each(DIALECTS)('%s: a letter’s audience', (dialect) => {
     const stats = textOf(await h.command('3001', 'stats', '2026-11'));
     expect(stats).toContain(`#${id} 연말 당부: 33.3%`);
     const report = filesOf(await h.command('3001', 'report', 'annual', '2026')).find((f) => f.name.endsWith('.md'))!;
-    expect(new TextDecoder().decode(report.data)).toContain(`- #${id} 2026-11-27 연말 당부: 6 · 33.3%`);
+    expect(new TextDecoder().decode(report.data)).toContain(`- #${id} 2026-11-27 연말 당부: 6 · 33.3% · 전달 실패 1`);
   });
 
   it('GIVEN letters that ask for no acknowledgement THEN the export and the annual report count them as sent', async () => {

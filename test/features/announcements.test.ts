@@ -559,6 +559,29 @@ describe.each(DIALECTS)('%s: audiences over the department tree', (dialect) => {
 });
 
 describe.each(DIALECTS)('%s: bad input changes nothing', (dialect) => {
+  it('GIVEN one field checked as it is entered THEN its mistake comes back tied to it, a good value answers nothing, and nothing is stored', async () => {
+    await harness(dialect);
+    const form = formOf(await h.command('2001', 'announce'));
+    const draft = { ...initialValues(form), title: '당부', body: '본문' };
+    const before = await rowCounts();
+    const check = async (field: string, value: string) => {
+      const reply = await h.submit('2001', form.id, { ...draft, [field]: value }, field);
+      return reply.kind === 'none' ? 'ok' : reply.kind === 'ephemeral' ? reply.error : reply.kind;
+    };
+    expect(await check('title', '당부')).toBe('ok');
+    expect(await check('body', '가'.repeat(50_000))).toEqual({ code: 'announce.error.too_long', field: 'body' });
+    expect(await check('audience', '복지국')).toEqual({ code: 'audience.error.out_of_scope', field: 'audience' });
+    expect(await check('audience', '행정국/감사과')).toBe('ok');
+    expect(await check('send', '2026-11-30 20:00')).toEqual({ code: 'announce.error.send_outside_hours', field: 'send' });
+    expect(await check('send', '2026-11-30 10:00')).toBe('ok');
+    // A department with nobody in service is a mistake in the audience field, not in the form at large.
+    await h.services.db.updateTable('members').set({ left_on: '2026-11-27' }).where('employee_no', '=', '5002').execute();
+    const hrForm = formOf(await h.command('3001', 'announce'));
+    const empty = await h.submit('3001', hrForm.id, { ...initialValues(hrForm), title: '당부', body: '본문', audience: '복지국/노인복지과' });
+    expect(empty.kind === 'ephemeral' && empty.error).toEqual({ code: 'announce.error.empty_audience', field: 'audience' });
+    expect(await rowCounts()).toEqual(before);
+  });
+
   it('GIVEN bad fields THEN a localised error for each, and no row in announcements, job runs or deliveries', async () => {
     await harness(dialect);
     const before = await rowCounts();
