@@ -1,8 +1,9 @@
 /**
  * /integrity announce — leadership messages (청렴 서한). Managers address their own department subtree,
  * hr/admin anyone. Compose in a form (announcements.compose.ts) → preview → send (now or at a
- * working-hours time) → each recipient acknowledges once → the author and hr follow the
- * acknowledgement rate by department and may remind those who have not read it (at most once a day).
+ * working-hours time) → each member of its audience (the roster members it was addressed to when
+ * sent) acknowledges once → the author and hr follow the acknowledgement rate by department and may
+ * remind those who have not read it (at most once a day).
  */
 import type { Announcement } from '../../db/schema.js';
 import type { RequestContext } from '../../engine/context.js';
@@ -63,8 +64,6 @@ async function followable(ctx: RequestContext, idRaw: string | undefined): Promi
   if (announcement.author_member_id !== ctx.member.id && !hasAnyRole(ctx.roles, OPERATORS)) throw new UserError('error.forbidden');
   return announcement;
 }
-
-const percent = (part: number, whole: number) => percentText(whole === 0 ? null : part / whole);
 
 async function status(ctx: RequestContext, idRaw: string | undefined): Promise<Reply> {
   const announcement = await followable(ctx, idRaw);
