@@ -212,6 +212,17 @@ describe('Slack adapter: forms (modals)', () => {
     expect(await announcements()).toEqual([]);
   });
 
+  it('mistakes in several fields are all shown at once, each under its own field', async () => {
+    await start();
+    const modal = await openForm();
+    const response = await submit(modal.callback_id, { title: ' ', body: '본문', audience: '없는부서', ack: '예', send: `${nextWorkingDay()} 22:00` });
+    const { errors } = (await response.json()) as { errors: Record<string, string> };
+    expect(Object.keys(errors).sort()).toEqual(['audience', 'send', 'title']);
+    expect(errors['title']).toBe('⚠️ 제목을(를) 입력해 주세요.');
+    expect(errors['send']).toBe(`⚠️ 근무일 근무시간(09:00~18:00)에만 보낼 수 있습니다: ${nextWorkingDay()} 22:00`);
+    expect(await announcements()).toEqual([]);
+  });
+
   it('a mistake in a later field is shown under that field (a time in the past under "send")', async () => {
     await start();
     const modal = await openForm();
