@@ -147,7 +147,7 @@ async function onField<T>(field: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The form's fields, validated one by one: a field's check may read those before it. */
+/** The checks of the form's fields, each on its own: as a field is entered (FormRoute.check) and on submit. */
 type FieldValues = Readonly<Record<string, string>>;
 const FIELD_CHECKS = {
   title: async (ctx: RequestContext, values: FieldValues) => requireText(ctx, values['title'], TITLE_MAX, 'title'),
