@@ -54,7 +54,7 @@ export class ConsoleAdapter implements ChatPort {
   }
 
   private event(
-    partial: { type: 'command'; name: string; args: string[] } | { type: 'action'; actionId: string } | { type: 'submit'; formId: string; fields: Record<string, string> },
+    partial: { type: 'command'; name: string; args: string[] } | { type: 'action'; actionId: string } | { type: 'submit'; formId: string; fields: Record<string, string>; check?: string },
   ): InboundEvent {
     return { ...partial, platform: 'console', actor: this.actor, conversation: { id: 'console', kind: 'dm' } };
   }
@@ -127,12 +127,34 @@ export class ConsoleAdapter implements ChatPort {
       this.promptField();
       return;
     }
-    state.values[field.id] = value;
-    state.index++;
-    if (state.index < state.form.fields.length) return this.promptField();
-    this.filling = undefined;
+    // Each field is checked as it is entered: a mistake re-asks that field, the draft kept.
+    const values = { ...state.values, [field.id]: value };
+    const checked = await this.engine.dispatch(this.event({ type: 'submit', formId: state.form.id, fields: values, check: field.id }));
+    if (this.reask(checked)) return;
+    state.values = values;
+    // The next field still to fill: after a mistake found at the end, the fields after it are kept.
+    const next = state.form.fields.findIndex((f, i) => i > state.index && state.values[f.id] === undefined);
+    if (next !== -1) {
+      state.index = next;
+      return this.promptField();
+    }
     this.write('');
-    await this.show(await this.engine.dispatch(this.event({ type: 'submit', formId: state.form.id, fields: state.values })));
+    const reply = await this.engine.dispatch(this.event({ type: 'submit', formId: state.form.id, fields: state.values }));
+    if (this.reask(reply)) return;
+    this.filling = undefined;
+    await this.show(reply);
+  }
+
+  /** A mistake in a field of the form being filled: shows it and asks that field again; false otherwise. */
+  private reask(reply: Reply): boolean {
+    const state = this.filling!;
+    const field = reply.kind === 'ephemeral' && reply.error?.field !== undefined ? state.form.fields.findIndex((f) => f.id === reply.error!.field) : -1;
+    if (field === -1 || reply.kind !== 'ephemeral') return false;
+    this.write(reply.message.text);
+    delete state.values[state.form.fields[field]!.id];
+    state.index = field;
+    this.promptField();
+    return true;
   }
 
   /** Handles one line; returns false when it asks to quit. */

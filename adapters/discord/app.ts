@@ -17,6 +17,7 @@ import { t, type Locale } from '../../src/i18n/index.js';
 import type { Attachment, Message } from '../../src/ui/card.js';
 import { truncate } from '../../src/ui/text.js';
 import { integrityCommand } from './commands.js';
+import { FormDrafts, REOPEN_PREFIX, reopenRow } from './formDrafts.js';
 import { batches, partitionFiles, tooLargeNote, withNotes } from '../../src/ui/files.js';
 import { commandEvent, componentEvent, DISCORD_WORKSPACE, hintsFromRoles, modalEvent, selectEvent, type InteractionFacts } from './inbound.js';
 import { DISCORD_ATTACHMENT_DESCRIPTION_MAX, DISCORD_ATTACHMENT_MAX_BYTES, DISCORD_FILES_PER_MESSAGE } from './limits.js';
@@ -144,6 +145,8 @@ export function createDiscordAdapter(engine: Engine, services: Services, config:
     recipient.kind === 'user' ? localeOf(recipient.userId) : Promise.resolve(services.config.locale),
   );
 
+  const drafts = new FormDrafts();
+
   async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
     const options: Record<string, string> = {};
     for (const option of interaction.options.data[0]?.options ?? []) if (option.value !== undefined) options[option.name] = String(option.value);
@@ -153,7 +156,8 @@ export function createDiscordAdapter(engine: Engine, services: Services, config:
     const early = await Promise.race([pending, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), FIRST_RESPONSE_WAIT_MS).unref())]);
     if (early?.kind === 'form') {
       try {
-        return void (await interaction.showModal(renderForm(early.form)));
+        await interaction.showModal(renderForm(early.form));
+        return void drafts.opened(interaction.user.id, early.form);
       } catch (error) {
         // A refused modal is no answer: the interaction is still open, so the form's fallback is shown.
         log.warn({ err: error, adapter: 'discord', interaction: interaction.id }, 'could not open a modal');
@@ -164,6 +168,7 @@ export function createDiscordAdapter(engine: Engine, services: Services, config:
   }
 
   async function onButton(interaction: ButtonInteraction): Promise<void> {
+    if (interaction.customId.startsWith(REOPEN_PREFIX)) return reopen(interaction);
     const ephemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
     // The member's own message (an ephemeral reply or a DM) can be updated in place; a shared channel
     // post never is: the member gets a reply of their own.
@@ -187,11 +192,27 @@ export function createDiscordAdapter(engine: Engine, services: Services, config:
     await finish(interaction, await engine.dispatch(selectEvent(facts(interaction, ephemeral), interaction.customId, interaction.values, interaction.message.id)));
   }
 
+  /** "Edit again" under a form's error: the modal once more, with what was typed (a button may answer with a modal). */
+  async function reopen(interaction: ButtonInteraction): Promise<void> {
+    const form = drafts.reopen(interaction.user.id, interaction.customId);
+    if (form) {
+      await interaction.showModal(renderForm(form));
+      return void drafts.opened(interaction.user.id, form);
+    }
+    await interaction.reply({ content: t(await localeOf(interaction.user.id), 'form.draft_gone'), flags: MessageFlags.Ephemeral });
+  }
+
   async function onModal(interaction: ModalSubmitInteraction): Promise<void> {
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const fields: Record<string, string> = {};
     for (const [id, field] of interaction.fields.fields) if ('value' in field) fields[id] = String(field.value);
-    await finish(interaction, await engine.dispatch(modalEvent(facts(interaction), interaction.customId, fields)));
+    const reply = await engine.dispatch(modalEvent(facts(interaction), interaction.customId, fields));
+    // A mistake in a field: Discord cannot show the modal again from here, so the error comes with a
+    // button that reopens it filled with what was typed.
+    const token = reply.kind === 'ephemeral' && reply.error?.field !== undefined ? drafts.rejected(interaction.user.id, interaction.customId, fields) : undefined;
+    if (reply.kind !== 'ephemeral' || token === undefined) return finish(interaction, reply);
+    const rendered = renderMessage(reply.message);
+    await interaction.editReply({ ...rendered, components: [...rendered.components, reopenRow(token, t(await localeOf(interaction.user.id), 'form.edit_again'))] });
   }
 
   client.on(Events.InteractionCreate, (interaction) => {

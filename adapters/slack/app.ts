@@ -40,6 +40,8 @@ import { truncate } from '../../src/ui/text.js';
 
 export const SLASH_COMMAND = '/integrity';
 const USERS_PAGE = 200;
+/** Slack shows at most this many characters of a field's error under it. */
+const FIELD_ERROR_MAX = 150;
 
 /** Bolt logs through Probity's logger, at warn unless asked, and never with tokens. */
 function boltLogger(log: Logger): BoltLogger {
@@ -175,7 +177,17 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
     if (reply.kind === 'ephemeral' && reply.error && reply.error.code !== 'error.internal') {
       const blockIds = Object.keys(payload.view.state.values);
       const field = reply.error.field && blockIds.includes(reply.error.field) ? reply.error.field : blockIds[0];
-      if (field) return void (await ack({ response_action: 'errors', errors: { [field]: truncate(reply.message.text, 150) } } as never));
+      if (field) {
+        const errors: Record<string, string> = { [field]: truncate(reply.message.text, FIELD_ERROR_MAX) };
+        // The other fields are checked too, so every mistake shows at once and one correction is enough.
+        if (reply.error.field !== undefined && event.type === 'submit') {
+          for (const other of blockIds.filter((id) => id !== field)) {
+            const checked = await engine.dispatch({ ...event, check: other });
+            if (checked.kind === 'ephemeral' && checked.error?.field === other) errors[other] = truncate(checked.message.text, FIELD_ERROR_MAX);
+          }
+        }
+        return void (await ack({ response_action: 'errors', errors } as never));
+      }
     }
     await ack();
     await deliver(reply, { userId: payload.user.id, teamId: event.actor.workspace });

@@ -318,6 +318,9 @@ export interface StatsAnnouncementTable {
 export interface StatsAnnouncementDepartmentTable {
   announcement_id: number;
   department_id: number;
+  /** The letter's audience in the department (see announcements.repository.ts audienceTallies). */
   recipients: number;
   acknowledged: number;
+  /** Of that audience, those the letter could not be delivered to. */
+  failed: Generated<number>;
 }

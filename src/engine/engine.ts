@@ -94,6 +94,10 @@ export class Engine {
         const route = decoded ? this.forms.get(decoded.name) : undefined;
         if (!decoded || !route) throw new UserError('error.stale_action');
         if (!hasAnyRole(ctx.roles, route.roles)) throw new UserError('error.forbidden');
+        if (event.check !== undefined) {
+          await route.check?.(ctx, decoded.args, event.fields, event.check);
+          return none();
+        }
         return route.handle(ctx, decoded.args, event.fields);
       }
     }

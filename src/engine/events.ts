@@ -39,7 +39,11 @@ interface EventBase {
 export type InboundEvent =
   | (EventBase & { type: 'command'; name: string; args: string[] })
   | (EventBase & { type: 'action'; actionId: string; messageRef?: MessageRef })
-  | (EventBase & { type: 'submit'; formId: string; fields: Record<string, string> })
+  /**
+   * A form submitted; with `check`, only that field is validated (against the fields entered so far)
+   * and nothing else happens: what a client filling the form one field at a time asks after each.
+   */
+  | (EventBase & { type: 'submit'; formId: string; fields: Record<string, string>; check?: string })
   | (EventBase & { type: 'member_joined' })
   | (EventBase & { type: 'app_home_opened' });
 

@@ -28,6 +28,11 @@ export interface FormRoute {
   name: string;
   roles: readonly Role[];
   handle(ctx: RequestContext, args: string[], fields: Readonly<Record<string, string>>): Promise<Reply>;
+  /**
+   * Validates one field as it is entered, given the fields before it; throws a UserError tied to the
+   * field. The same checks `handle` makes, so a form filled field by field fails nowhere later.
+   */
+  check?(ctx: RequestContext, args: string[], fields: Readonly<Record<string, string>>, field: string): Promise<void>;
 }
 
 export type EventHandler = (ctx: RequestContext) => Promise<Reply>;

@@ -1,4 +1,4 @@
-/** A manager following their own letter sees small departments only together, never one by one. */
+/** A letter's status hides small departments by the statistics' rule, whoever follows it (issue 11). */
 import { afterEach, describe, expect, it } from 'vitest';
 import { composers } from '../../src/app.js';
 import { Dispatcher } from '../../src/delivery/dispatcher.js';
@@ -23,8 +23,8 @@ function roster(): string {
   return rows.join('\n');
 }
 
-describe.each(DIALECTS)('%s: letter status for its author', (dialect) => {
-  it('GIVEN departments of 6, 7, 2 and 1 THEN the author sees 가과 and 나과, and the rest only together; hr sees each', async () => {
+describe.each(DIALECTS)('%s: letter status for its author and hr', (dialect) => {
+  it('GIVEN departments of 6, 7, 2 and 1 THEN status hides the cells the statistics hide, for the author and hr alike', async () => {
     h = await createHarness({ dialect, roster: roster(), contentDirs: [SHIPPED_CONTENT] });
     for (const line of roster().split('\n').slice(1)) await h.command(line.split(',')[0]!, 'whoami');
     const form = await h.command('1000', 'announce');
@@ -38,13 +38,19 @@ describe.each(DIALECTS)('%s: letter status for its author', (dialect) => {
       const card = port.sent.find((m) => m.recipient.kind === 'user' && m.recipient.userId === no)!.message.card;
       await h.press(no, cardButtons(card)[0]!);
     }
-    const author = textOf(await h.command('1000', 'announce', 'status', '1'));
-    expect(author).toContain('- 본부/가과: 0/6 (0%)\n- 본부/나과: 0/7 (0%)');
-    expect(author).not.toContain('본부/라과');
-    expect(author).not.toContain('본부/다과');
-    // 라과 (1), 다과 (2) and 본부's own two people: five together, shown only as one group.
-    expect(author).toContain('그 밖의 소규모 부서 (합산): 2/5 (40%)');
-    const hr = textOf(await h.command('9000', 'announce', 'status', '1'));
-    expect(hr).toContain('- 본부/라과: 1/1 (100%)');
+    for (const viewer of ['1000', '9000']) {
+      const status = textOf(await h.command(viewer, 'announce', 'status', '1'));
+      expect(status, viewer).toContain('확인: 2/18 (11.1%)');
+      // 본부's own two, 다과 (2) and 라과 (1) are each below 5 and hidden; together they are five.
+      expect(status, viewer).toContain(['- 본부: 2명 · 소집단 비공개', '- 본부/가과: 0/6 (0%)', '- 본부/나과: 0/7 (0%)', '- 본부/다과: 2명 · 소집단 비공개', '- 본부/라과: 1명 · 소집단 비공개'].join('\n'));
+      expect(status, viewer).not.toContain('1/1');
+    }
+    // The same letter in the statistics of each department: hidden exactly where status hides it.
+    const inStats = async (department: string) => textOf(await h.command('9000', 'stats', 'month', department));
+    expect(await inStats('본부/라과')).toContain('- #1 당부: 비공개');
+    expect(await inStats('본부/다과')).toContain('- #1 당부: 비공개');
+    expect(await inStats('본부/가과')).toContain('- #1 당부: 0%');
+    expect(await inStats('본부/나과')).toContain('- #1 당부: 0%');
+    expect(await inStats('본부')).toContain('- #1 당부: 11.1%');
   });
 });

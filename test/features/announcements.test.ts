@@ -285,8 +285,8 @@ describe.each(DIALECTS)('%s: compose, preview, send', (dialect) => {
     ]);
   });
 
-  it('GIVEN acknowledgements THEN status shows the rate by department to the author, hr and admin only', async () => {
-    await harness(dialect);
+  it('GIVEN acknowledgements THEN status shows the rate by department to the author, hr and admin only, hidden by the statistics rule', async () => {
+    await harness(dialect, { env: { PROBITY_MIN_GROUP_SIZE: '2' } });
     await linkEveryone();
     await announce('2001');
     const port = new FakePort();
@@ -300,10 +300,9 @@ describe.each(DIALECTS)('%s: compose, preview, send', (dialect) => {
       expect(shown).toContain('서한 #1 「연말연시 청렴 당부」 현황');
       expect(shown).toContain('상태: 발송');
       expect(shown).toContain('확인: 2/6 (33.3%)');
-      // hr and admin see every department (acknowledgement is evidence); the manager who wrote it sees
-      // departments of at least 5 only, here none.
-      if (viewer === '2001') expect(shown).not.toMatch(/- 행정국/);
-      else expect(shown).toContain('- 행정국: 0/1 (0%)\n- 행정국/감사과: 2/4 (50%)\n- 행정국/총무과: 0/1 (0%)');
+      // Everyone who may follow it sees the same cells: 행정국's own one member and 총무과's one are
+      // below the minimum of 2 and hidden (two parts, two people together), 감사과 is shown.
+      expect(shown).toContain('- 행정국: 1명 · 소집단 비공개\n- 행정국/감사과: 2/4 (50%)\n- 행정국/총무과: 1명 · 소집단 비공개');
     }
     // Another manager, and employees, do not follow someone else's message.
     expect(errorOf(await h.command('5003', 'announce', 'status', '1'))).toBe('error.forbidden');
@@ -397,7 +396,8 @@ describe.each(DIALECTS)('%s: compose, preview, send', (dialect) => {
     expect(mine).not.toContain('초안');
     const all = textOf(await h.command('3001', 'announce', 'list'));
     expect(all).toContain('#1 첫 번째');
-    expect(all).toContain('#2 두 번째 · 발송 · 2026-11-27 · 확인 0/4');
+    // Four people are below the minimum group size of 5: as in the statistics, the count is hidden.
+    expect(all).toContain('#2 두 번째 · 발송 · 2026-11-27 · 확인 비공개 (4명)');
     expect(textOf(await h.command('2002', 'announce', 'list'))).toContain('보낸 서한이 없습니다.');
   });
 });
@@ -559,6 +559,29 @@ describe.each(DIALECTS)('%s: audiences over the department tree', (dialect) => {
 });
 
 describe.each(DIALECTS)('%s: bad input changes nothing', (dialect) => {
+  it('GIVEN one field checked as it is entered THEN its mistake comes back tied to it, a good value answers nothing, and nothing is stored', async () => {
+    await harness(dialect);
+    const form = formOf(await h.command('2001', 'announce'));
+    const draft = { ...initialValues(form), title: '당부', body: '본문' };
+    const before = await rowCounts();
+    const check = async (field: string, value: string) => {
+      const reply = await h.submit('2001', form.id, { ...draft, [field]: value }, field);
+      return reply.kind === 'none' ? 'ok' : reply.kind === 'ephemeral' ? reply.error : reply.kind;
+    };
+    expect(await check('title', '당부')).toBe('ok');
+    expect(await check('body', '가'.repeat(50_000))).toEqual({ code: 'announce.error.too_long', field: 'body' });
+    expect(await check('audience', '복지국')).toEqual({ code: 'audience.error.out_of_scope', field: 'audience' });
+    expect(await check('audience', '행정국/감사과')).toBe('ok');
+    expect(await check('send', '2026-11-30 20:00')).toEqual({ code: 'announce.error.send_outside_hours', field: 'send' });
+    expect(await check('send', '2026-11-30 10:00')).toBe('ok');
+    // A department with nobody in service is a mistake in the audience field, not in the form at large.
+    await h.services.db.updateTable('members').set({ left_on: '2026-11-27' }).where('employee_no', '=', '5002').execute();
+    const hrForm = formOf(await h.command('3001', 'announce'));
+    const empty = await h.submit('3001', hrForm.id, { ...initialValues(hrForm), title: '당부', body: '본문', audience: '복지국/노인복지과' });
+    expect(empty.kind === 'ephemeral' && empty.error).toEqual({ code: 'announce.error.empty_audience', field: 'audience' });
+    expect(await rowCounts()).toEqual(before);
+  });
+
   it('GIVEN bad fields THEN a localised error for each, and no row in announcements, job runs or deliveries', async () => {
     await harness(dialect);
     const before = await rowCounts();

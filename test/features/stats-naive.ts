@@ -25,8 +25,8 @@ export async function naiveCounts(db: Kysely<Database>, period: Period, calendar
   }));
   const signatures = await db.selectFrom('pledge_signatures').selectAll().execute();
   const announcements = (await db.selectFrom('announcements').selectAll().orderBy('day').orderBy('id').execute())
-    .filter((a) => a.ack_required === 1 && (a.status === 'sent' || a.status === 'scheduled') && a.day !== null && a.day >= period.from && a.day <= period.to)
-    .map((a) => ({ id: a.id, title: a.title, day: a.day!, status: a.status }));
+    .filter((a) => (a.status === 'sent' || a.status === 'scheduled') && a.day !== null && a.day >= period.from && a.day <= period.to)
+    .map((a) => ({ id: a.id, title: a.title, day: a.day!, status: a.status, ackRequired: a.ack_required === 1 }));
   const acks = await db.selectFrom('acknowledgements').selectAll().execute();
   const deliveries = await db.selectFrom('deliveries').innerJoin('job_runs', 'job_runs.id', 'deliveries.job_run_id').select(['deliveries.job_run_id', 'deliveries.member_id', 'deliveries.status', 'job_runs.day']).execute();
   const runs = await db.selectFrom('job_runs').innerJoin('schedules', 'schedules.id', 'job_runs.schedule_id').select(['job_runs.id', 'job_runs.slot', 'job_runs.day', 'job_runs.status', 'schedules.kind', 'schedules.name']).execute();
@@ -54,7 +54,7 @@ export async function naiveCounts(db: Kysely<Database>, period: Period, calendar
         weekHeadcount: weeks.map(() => 0),
         weekParticipants: weeks.map(() => 0),
         pledges: new Map(pledges.map((p) => [p.id, { eligible: 0, signed: 0 }])),
-        announcements: new Map(announcements.map((a) => [a.id, { recipients: 0, acknowledged: 0 }])),
+        announcements: new Map(announcements.map((a) => [a.id, { recipients: 0, acknowledged: 0, failed: 0 }])),
         deliveries: { sent: 0, failed: 0, skipped: 0 },
       };
       direct.set(id, c);
@@ -63,15 +63,16 @@ export async function naiveCounts(db: Kysely<Database>, period: Period, calendar
   };
   for (const d of departments) get(d.id);
 
-  // A message reached whoever has a sent outbox row in its run; they count where they were that day (or when they joined).
+  // A message's audience is whoever has an outbox row in its run, delivered or not; they count where they were that day (or when they joined).
   for (const a of announcements) {
     const run = runs.find((r) => r.name === 'system:announcement' && r.slot === `announcement:${a.id}`);
-    for (const d of deliveries.filter((x) => run && x.job_run_id === run.id && x.status === 'sent' && x.member_id !== null)) {
+    for (const d of deliveries.filter((x) => run && x.job_run_id === run.id && x.member_id !== null)) {
       const member = members.find((m) => m.id === d.member_id)!;
       const dept = spanOn(member.id, member.joined_on > a.day ? member.joined_on : a.day);
       if (dept === undefined) continue;
       get(dept).announcements.get(a.id)!.recipients++;
       if (acks.some((k) => k.announcement_id === a.id && k.member_id === member.id)) get(dept).announcements.get(a.id)!.acknowledged++;
+      if (d.status === 'failed') get(dept).announcements.get(a.id)!.failed++;
     }
   }
 

@@ -42,7 +42,8 @@ export interface Harness {
   database: TestDatabase;
   command(employeeNo: string, name: string, ...args: string[]): Promise<Reply>;
   press(employeeNo: string, button: Button): Promise<Reply>;
-  submit(employeeNo: string, formId: string, fields: Record<string, string>): Promise<Reply>;
+  /** Submits a form; with `check`, asks only for that field to be validated. */
+  submit(employeeNo: string, formId: string, fields: Record<string, string>, check?: string): Promise<Reply>;
   close(): Promise<void>;
 }
 
@@ -106,7 +107,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     database,
     command: (employeeNo, name, ...args) => engine.dispatch({ ...base(employeeNo), type: 'command', name, args } as InboundEvent),
     press: (employeeNo, button) => engine.dispatch({ ...base(employeeNo), type: 'action', actionId: button.actionId }),
-    submit: (employeeNo, formId, fields) => engine.dispatch({ ...base(employeeNo), type: 'submit', formId, fields }),
+    submit: (employeeNo, formId, fields, check) => engine.dispatch({ ...base(employeeNo), type: 'submit', formId, fields, ...(check !== undefined ? { check } : {}) }),
     close: () => database.destroy(),
   };
 }

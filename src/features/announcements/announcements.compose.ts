@@ -147,21 +147,37 @@ async function onField<T>(field: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The checks of the form's fields, each on its own: as a field is entered (FormRoute.check) and on submit. */
+type FieldValues = Readonly<Record<string, string>>;
+const FIELD_CHECKS = {
+  title: async (ctx: RequestContext, values: FieldValues) => requireText(ctx, values['title'], TITLE_MAX, 'title'),
+  body: async (ctx: RequestContext, values: FieldValues) => requireText(ctx, values['body'], BODY_MAX, 'body'),
+  audience: (ctx: RequestContext, values: FieldValues) =>
+    onField('audience', async () => {
+      const parsed = await parseDepartmentAudience(ctx.db, values['audience'] ?? '');
+      await checkAudienceScope(ctx.db, ctx.member, ctx.roles, parsed);
+      const members = await resolveAudience(ctx.db, 'all' in parsed ? { all: true } : { all: false, departments: parsed.departments, roles: [] });
+      if (members.length === 0) throw new UserError('announce.error.empty_audience');
+      return { audience: parsed, members };
+    }),
+  ack: (_ctx: RequestContext, values: FieldValues) => onField('ack', async () => parseAck(values['ack'] ?? '')),
+  send: (ctx: RequestContext, values: FieldValues) => onField('send', async () => parseSendTime(ctx, values['send'] ?? '')),
+} as const;
+
+const isField = (field: string): field is keyof typeof FIELD_CHECKS => Object.hasOwn(FIELD_CHECKS, field);
+
 export const submit: FormRoute = {
   name: FORM_NAME,
   roles: AUTHORS,
+  async check(ctx, _args, values, field) {
+    if (isField(field)) await FIELD_CHECKS[field](ctx, values);
+  },
   async handle(ctx, args, values) {
-    const title = requireText(ctx, values['title'], TITLE_MAX, 'title');
-    const body = requireText(ctx, values['body'], BODY_MAX, 'body');
-    const audience = await onField('audience', async () => {
-      const parsed = await parseDepartmentAudience(ctx.db, values['audience'] ?? '');
-      await checkAudienceScope(ctx.db, ctx.member, ctx.roles, parsed);
-      return parsed;
-    });
-    const ackRequired = await onField('ack', async () => parseAck(values['ack'] ?? ''));
-    const sendAt = await onField('send', async () => parseSendTime(ctx, values['send'] ?? ''));
-    const members = await resolveAudience(ctx.db, 'all' in audience ? { all: true } : { all: false, departments: audience.departments, roles: [] });
-    if (members.length === 0) throw new UserError('announce.error.empty_audience');
+    const title = await FIELD_CHECKS.title(ctx, values);
+    const body = await FIELD_CHECKS.body(ctx, values);
+    const { audience, members } = await FIELD_CHECKS.audience(ctx, values);
+    const ackRequired = await FIELD_CHECKS.ack(ctx, values);
+    const sendAt = await FIELD_CHECKS.send(ctx, values);
     const id = await insertDraft(ctx.db, { authorId: ctx.member.id, title, body, audience, ackRequired, sendAt, template: args[0] || null, nowIso: ctx.nowIso });
     const draft = (await announcementById(ctx.db, id))!;
     const preview = announcementCard(draft, await signature(ctx, ctx.member.id), ctx.t);

@@ -1,8 +1,9 @@
 /**
  * /integrity announce — leadership messages (청렴 서한). Managers address their own department subtree,
  * hr/admin anyone. Compose in a form (announcements.compose.ts) → preview → send (now or at a
- * working-hours time) → each recipient acknowledges once → the author and hr follow the
- * acknowledgement rate by department and may remind those who have not read it (at most once a day).
+ * working-hours time) → each member of its audience (the roster members it was addressed to when
+ * sent) acknowledges once → the author and hr follow the acknowledgement rate by department and may
+ * remind those who have not read it (at most once a day).
  */
 import type { Announcement } from '../../db/schema.js';
 import type { RequestContext } from '../../engine/context.js';
@@ -15,20 +16,24 @@ import { memberRecipient } from '../../delivery/outbox.repository.js';
 import { context, fields, text, type Block } from '../../ui/card.js';
 import { percentText } from '../../ui/text.js';
 import { defaultDepartmentAudience } from '../people/audience.js';
-import { completionByDepartment } from '../people/people.handlers.js';
+import { departmentLabel } from '../people/people.handlers.js';
+import { suppressionNote } from '../stats/exports.js';
+import { ORGANISATION, rateFigure, suppressTree } from '../stats/privacy.js';
 import { recordAudit } from '../people/people.repository.js';
 import { ACK_ACTION, announcementCard } from './announcements.cards.js';
 import { announcementOf, AUTHORS, composeForm, discard, fillTemplate, send, shownState, signature, submit, when } from './announcements.compose.js';
 import {
   acknowledgedIds,
+  audienceIds,
+  audienceTallies,
+  type AudienceTally,
   acknowledgementOf,
   announcementKey,
   cancelPending,
   deliveryCounts,
-  isRecipient,
+  isInAudience,
   lettersFor,
   recentAnnouncements,
-  recipientIds,
   recordAcknowledgement,
   transition,
 } from './announcements.repository.js';
@@ -39,9 +44,10 @@ const acknowledge: ActionRoute = {
   roles: EVERYONE,
   async handle(ctx, args) {
     const announcement = await announcementOf(ctx, args[0]);
-    if (!announcement || announcement.ack_required !== 1 || args[1] === 'done') throw new UserError('error.stale_action');
-    // A forwarded button is refused: only those the message was sent to acknowledge it.
-    if (!(await isRecipient(ctx.db, announcement.id, ctx.member.id))) throw new UserError('announce.error.not_recipient');
+    if (!announcement || announcement.ack_required !== 1 || args[1] === 'done' || shownState(ctx, announcement) !== 'sent') throw new UserError('error.stale_action');
+    // A forwarded button is refused: only the letter's audience acknowledges it, whether or not the
+    // delivery reached them (someone without a chat account then reads it later in `letters`).
+    if (!(await isInAudience(ctx.db, announcement.id, ctx.member.id))) throw new UserError('announce.error.not_recipient');
     const recorded = await recordAcknowledgement(ctx.db, { announcementId: announcement.id, memberId: ctx.member.id, platform: ctx.event.platform, day: ctx.today, nowIso: ctx.nowIso });
     const ack = (await acknowledgementOf(ctx.db, announcement.id, ctx.member.id))!;
     if (!recorded) return ephemeral({ text: ctx.t('announce.already_acknowledged', { time: when(ctx, ack.acknowledged_at) }) });
@@ -59,49 +65,63 @@ async function followable(ctx: RequestContext, idRaw: string | undefined): Promi
   return announcement;
 }
 
-const percent = (part: number, whole: number) => percentText(whole === 0 ? null : part / whole);
-
 async function status(ctx: RequestContext, idRaw: string | undefined): Promise<Reply> {
   const announcement = await followable(ctx, idRaw);
-  // The acknowledgement rate is over those the letter reached, as in the statistics; failures show
-  // under delivery.
-  const planned = await recipientIds(ctx.db, announcement.id);
-  const recipients = await recipientIds(ctx.db, announcement.id, { delivered: true });
-  const acked = await acknowledgedIds(ctx.db, announcement.id);
+  // Acknowledgement is counted over the audience, as in the statistics and exports; failed deliveries
+  // show under delivery, beside it.
+  const audience = await audienceIds(ctx.db, announcement.id);
   const deliveries = await deliveryCounts(ctx.db, announcement.id);
-  const members: { id: number; department_id: number }[] = [];
-  for (let i = 0; i < recipients.length; i += 500) {
-    members.push(...(await ctx.db.selectFrom('members').select(['id', 'department_id']).where('id', 'in', recipients.slice(i, i + 500)).execute()));
-  }
-  let sorted = await completionByDepartment(ctx, members, acked);
-  // Acknowledgement is evidence for hr; a manager who wrote the letter sees departments of at least the
-  // minimum group size, the others together (and not at all when even together they are too few).
-  let others: { total: number; done: number } | undefined;
-  if (!hasAnyRole(ctx.roles, OPERATORS)) {
-    const min = ctx.config.minGroupSize;
-    const bySize = [...sorted].sort((a, b) => a.total - b.total);
-    const hidden = new Set(bySize.filter((r) => r.total < min));
-    const sum = () => [...hidden].reduce((n, r) => n + r.total, 0);
-    for (const r of bySize) if (hidden.size > 0 && (hidden.size < 2 || sum() < min) && !hidden.has(r)) hidden.add(r);
-    if (hidden.size > 0) others = { total: sum(), done: [...hidden].reduce((n, r) => n + r.done, 0) };
-    sorted = sorted.filter((r) => !hidden.has(r));
-    if (others && sorted.length === 0) others = undefined;
-  }
-  const lines = sorted.slice(0, STATUS_LINES).map((r) => `- ${r.label}: ${r.done}/${r.total} (${percent(r.done, r.total)})`);
-  if (others) lines.push(`- ${ctx.t('announce.status.others')}: ${others.done}/${others.total} (${percent(others.done, others.total)})`);
-  if (sorted.length > STATUS_LINES) lines.push(ctx.t('pledge.status.more', { count: sorted.length - STATUS_LINES }));
-  const ackedCount = recipients.filter((id) => acked.has(id)).length;
+  const acknowledgement = await acknowledgementByDepartment(ctx, announcement.id);
+  const shown = acknowledgement.rows.slice(0, STATUS_LINES).map((r) =>
+    r.figure.suppressed
+      ? `- ${r.label}: ${ctx.t('announce.status.department_hidden', { total: r.audience, reason: suppressionNote(ctx.t, r.figure) })}`
+      : `- ${r.label}: ${r.figure.numerator}/${r.audience} (${percentText(r.figure.value)})`,
+  );
+  if (acknowledgement.rows.length > STATUS_LINES) shown.push(ctx.t('pledge.status.more', { count: acknowledgement.rows.length - STATUS_LINES }));
+  const total = acknowledgement.total;
   const title = ctx.t('announce.status.title', { id: announcement.id, title: announcement.title });
   const blocks: Block[] = [
     fields([
       { label: ctx.t('announce.status.state'), value: ctx.t(`announce.state.${shownState(ctx, announcement)}`) },
       { label: ctx.t('announce.preview.send'), value: announcement.send_at ? when(ctx, announcement.send_at) : when(ctx, announcement.confirmed_at ?? announcement.created_at) },
-      { label: ctx.t('announce.status.delivered'), value: ctx.t('announce.status.delivered_value', { sent: deliveries['sent'] ?? 0, failed: deliveries['failed'] ?? 0, waiting: (deliveries['pending'] ?? 0) + (deliveries['sending'] ?? 0), total: planned.length }) },
-      { label: ctx.t('announce.status.acknowledged'), value: announcement.ack_required === 1 ? `${ackedCount}/${recipients.length} (${percent(ackedCount, recipients.length)})` : ctx.t('announce.status.no_ack') },
+      { label: ctx.t('announce.status.delivered'), value: ctx.t('announce.status.delivered_value', { sent: deliveries['sent'] ?? 0, failed: deliveries['failed'] ?? 0, waiting: (deliveries['pending'] ?? 0) + (deliveries['sending'] ?? 0), total: audience.length }) },
+      {
+        label: ctx.t('announce.status.acknowledged'),
+        value:
+          announcement.ack_required !== 1
+            ? ctx.t('announce.status.no_ack')
+            : total.suppressed
+              ? ctx.t('announce.status.department_hidden', { total: audience.length, reason: suppressionNote(ctx.t, total) })
+              : `${total.numerator}/${audience.length} (${percentText(total.value)})`,
+      },
     ]),
   ];
-  if (announcement.ack_required === 1) blocks.push(text(lines.join('\n') || '–'));
+  if (announcement.ack_required === 1) blocks.push(text(shown.join('\n') || '–'));
   return ephemeral({ text: title, card: { title, blocks } });
+}
+
+/**
+ * Acknowledgement of a letter by department (its direct members, on the letter's day) and in total,
+ * hidden by the statistics' own rule (stats/privacy.ts): the same cells `stats` and the exports hide,
+ * for everyone who may follow the letter.
+ */
+async function acknowledgementByDepartment(ctx: RequestContext, announcementId: number) {
+  const tallies = await audienceTallies(ctx.db, announcementId);
+  const departments = await ctx.db.selectFrom('departments').select(['id', 'parent_id', 'path']).execute();
+  const byDepartment = new Map(tallies.map((tally) => [tally.departmentId, tally]));
+  const nodes = departments.map((d) => ({ id: d.id, parentId: d.parent_id, order: d.path }));
+  const hidden = suppressTree(nodes, (id) => byDepartment.get(id)?.audience ?? 0, ctx.config.minGroupSize);
+  const sum = (pick: (tally: AudienceTally) => number) => tallies.reduce((n, tally) => n + pick(tally), 0);
+  const rows = [];
+  for (const tally of tallies) {
+    rows.push({
+      label: await departmentLabel(ctx, tally.departmentId),
+      audience: tally.audience,
+      figure: rateFigure(tally.acknowledged, tally.audience, hidden.direct.get(tally.departmentId) ?? null),
+    });
+  }
+  rows.sort((a, b) => a.label.localeCompare(b.label, 'ko'));
+  return { rows, total: rateFigure(sum((tally) => tally.acknowledged), sum((tally) => tally.audience), hidden.subtree.get(ORGANISATION) ?? null) };
 }
 
 /** Reminds those who have not acknowledged; once a day at most (the day is the send's key). */
@@ -112,8 +132,9 @@ async function remind(ctx: RequestContext, idRaw: string | undefined): Promise<R
     throw new UserError('announce.error.not_sent_yet', { id: announcement.id });
   }
   const acked = await acknowledgedIds(ctx.db, announcement.id);
-  // Those the letter reached; a delivery that failed would fail again.
-  const pending = (await recipientIds(ctx.db, announcement.id, { delivered: true })).filter((id) => !acked.has(id));
+  // The whole audience that has not acknowledged, those the letter did not reach included: the
+  // reminder carries the letter, so it is a new delivery attempt for whoever has an account now.
+  const pending = (await audienceIds(ctx.db, announcement.id)).filter((id) => !acked.has(id));
   if (pending.length === 0) return ephemeral({ text: ctx.t('announce.remind.nobody') });
   const key = `${announcementKey(announcement.id)}:${ctx.today}`;
   const already = await ctx.db.selectFrom('job_runs').innerJoin('schedules', 'schedules.id', 'job_runs.schedule_id').select('job_runs.id').where('schedules.kind', '=', 'announcement_reminder').where('job_runs.slot', '=', key).executeTakeFirst();
@@ -152,10 +173,11 @@ async function list(ctx: RequestContext): Promise<Reply> {
   if (rows.length === 0) return ephemeral({ text: ctx.t('announce.list.none') });
   const lines = [];
   for (const a of rows) {
-    const acked = a.ack_required === 1 ? (await acknowledgedIds(ctx.db, a.id)).size : undefined;
-    lines.push(
-      `- #${a.id} ${a.title} · ${ctx.t(`announce.state.${shownState(ctx, a)}`)} · ${a.day ?? ''}${acked !== undefined ? ` · ${ctx.t('announce.list.acked', { acked, total: a.recipients })}` : ''}`,
-    );
+    // The same figures as `announce status`: acknowledged of the audience, failed deliveries beside.
+    const { total } = a.ack_required === 1 ? await acknowledgementByDepartment(ctx, a.id) : { total: undefined };
+    const failed = (await deliveryCounts(ctx.db, a.id))['failed'] ?? 0;
+    const acked = total === undefined ? '' : ` · ${total.suppressed ? ctx.t('announce.list.acked_hidden', { total: a.recipients }) : ctx.t('announce.list.acked', { acked: total.numerator ?? 0, total: a.recipients })}`;
+    lines.push(`- #${a.id} ${a.title} · ${ctx.t(`announce.state.${shownState(ctx, a)}`)} · ${a.day ?? ''}${acked}${failed > 0 ? ` · ${ctx.t('announce.list.failed', { failed })}` : ''}`);
   }
   return ephemeral({ text: ctx.t('announce.list.title'), card: { title: ctx.t('announce.list.title'), blocks: [text(lines.join('\n')), context(ctx.t('announce.list.footer'))] } });
 }

@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Announcement, AnnouncementStatus, Database } from '../../db/schema.js';
-import { oneOffDeliveries } from '../../delivery/oneOff.js';
+import { oneOffDeliveries, SYSTEM_SCHEDULE_PREFIX } from '../../delivery/oneOff.js';
 import type { DepartmentAudience } from '../people/audience.js';
 
 type DbOrTrx = Kysely<Database> | Transaction<Database>;
@@ -46,21 +46,19 @@ export async function transition(db: DbOrTrx, id: number, from: AnnouncementStat
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Member ids the message was planned for (its outbox rows), or only those it reached. */
-export async function recipientIds(db: DbOrTrx, id: number, options: { delivered?: boolean } = {}): Promise<number[]> {
-  let query = oneOffDeliveries(db, 'announcement', announcementKey(id)).select('deliveries.member_id').where('deliveries.member_id', 'is not', null);
-  if (options.delivered) query = query.where('deliveries.status', '=', 'sent');
-  const rows = await query.execute();
+/**
+ * The letter's audience: the roster members it was addressed to when it was sent, one outbox row each
+ * (planned at Send, whatever became of the delivery). The one denominator of every acknowledgement
+ * figure; a delivery that failed (no chat account then) leaves the member in the audience.
+ */
+export async function audienceIds(db: DbOrTrx, id: number): Promise<number[]> {
+  const rows = await oneOffDeliveries(db, 'announcement', announcementKey(id)).select('deliveries.member_id').where('deliveries.member_id', 'is not', null).execute();
   return rows.map((r) => r.member_id!);
 }
 
-/** Whether the letter reached this member (a button can only have come with a delivered letter). */
-export async function isRecipient(db: DbOrTrx, id: number, memberId: number): Promise<boolean> {
-  const row = await oneOffDeliveries(db, 'announcement', announcementKey(id))
-    .select('deliveries.id')
-    .where('deliveries.member_id', '=', memberId)
-    .where('deliveries.status', '=', 'sent')
-    .executeTakeFirst();
+/** Whether the member is in the letter's audience; a forwarded button pressed by anyone else is not. */
+export async function isInAudience(db: DbOrTrx, id: number, memberId: number): Promise<boolean> {
+  const row = await oneOffDeliveries(db, 'announcement', announcementKey(id)).select('deliveries.id').where('deliveries.member_id', '=', memberId).executeTakeFirst();
   return row !== undefined;
 }
 
@@ -122,4 +120,35 @@ export async function lettersFor(db: DbOrTrx, memberId: number, limit: number) {
     letters.push({ announcement, acknowledgement: await acknowledgementOf(db, announcement.id, memberId) });
   }
   return letters;
+}
+
+export interface AudienceTally {
+  departmentId: number;
+  /** Audience members in the department on the letter's day. */
+  audience: number;
+  acknowledged: number;
+  /** Of the audience, those the letter could not be delivered to (no chat account, say). */
+  failed: number;
+}
+
+/**
+ * The letter's audience by department on its day (or on the day they joined, for someone added later),
+ * with acknowledgements and failed deliveries. The statistics fold (stats_announcement_departments)
+ * and `announce status` both count with this, so they cannot disagree.
+ */
+export async function audienceTallies(db: DbOrTrx, announcementId: number): Promise<AudienceTally[]> {
+  const message = await db.selectFrom('announcements').select('day').where('id', '=', announcementId).executeTakeFirst();
+  if (!message?.day) return [];
+  const day = sql<string>`case when m.joined_on > ${message.day} then m.joined_on else ${message.day} end`;
+  const { rows } = await sql<{ department_id: number; audience: number | string; acknowledged: number | string; failed: number | string }>`
+    select h.department_id, count(*) as audience, count(k.id) as acknowledged, sum(case when d.status = 'failed' then 1 else 0 end) as failed
+    from deliveries d
+    join job_runs j on j.id = d.job_run_id
+    join schedules sc on sc.id = j.schedule_id
+    join members m on m.id = d.member_id
+    join member_departments h on h.member_id = d.member_id and h.from_day <= ${day} and (h.to_day is null or h.to_day > ${day})
+    left join acknowledgements k on k.announcement_id = ${announcementId} and k.member_id = d.member_id
+    where sc.name = ${`${SYSTEM_SCHEDULE_PREFIX}announcement`} and j.slot = ${announcementKey(announcementId)}
+    group by h.department_id`.execute(db);
+  return rows.map((r) => ({ departmentId: r.department_id, audience: Number(r.audience), acknowledged: Number(r.acknowledged), failed: Number(r.failed) }));
 }

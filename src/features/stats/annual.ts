@@ -91,7 +91,7 @@ export async function annualReport(year: number, base: Omit<ExportContext, 'peri
     '',
     `## ${t('report.section.messages')}`,
     '',
-    ...(report.announcements.length === 0 ? ['–'] : report.announcements.map((a) => `- #${a.announcementId} ${a.day} ${a.title}: ${a.recipients} · ${figureText(a.acknowledgement, hidden)}`)),
+    ...(report.announcements.length === 0 ? ['–'] : report.announcements.map((a) => `- #${a.announcementId} ${a.day} ${a.title}: ${a.recipients} · ${a.ackRequired ? figureText(a.acknowledgement, hidden) : t('announce.status.no_ack')}${a.failed.value ? ` · ${t('announce.list.failed', { failed: a.failed.value })}` : ''}`)),
     '',
     `## ${t('report.section.topics')}`,
     '',

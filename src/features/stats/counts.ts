@@ -16,9 +16,10 @@
  *   those of them who answered that week while active;
  * - pledges: members of the headcount still active on the period's last day (leaders: with the manager
  *   role) are eligible; those who signed the current version by that day have signed;
- * - leadership messages: recipients are the members the message reached (a `sent` outbox row of its
- *   run), counted by their department on the message's day; acknowledgements are those recipients'
- *   (outboxFold.ts keeps both in stats_announcement_departments);
+ * - leadership messages, with or without acknowledgement: recipients are the message's audience (every
+ *   outbox row of its run, delivered or not), counted by their department on the message's day;
+ *   acknowledgements are those of the audience, failed deliveries are counted beside them
+ *   (outboxFold.ts keeps all three in stats_announcement_departments);
  * - deliveries: by the recipient's department on the run's day; channel posts only at organisation level.
  */
 import { addDays, daysBetween, type Day } from '../../time.js';
@@ -63,6 +64,8 @@ export interface AnnouncementInfo {
   title: string;
   day: Day;
   status: string;
+  /** Letters that ask for no acknowledgement are counted too: that they were sent is evidence. */
+  ackRequired: boolean;
 }
 
 export interface DeliveryTally {
@@ -90,8 +93,8 @@ export interface StatsInput {
   /** pledge id → members who signed that version by the period's last day. */
   signed: ReadonlyMap<number, ReadonlySet<number>>;
   announcements: AnnouncementInfo[];
-  /** announcement id → department (on the message's day) → members it reached, and those who acknowledged it. */
-  announcementTallies: ReadonlyMap<number, ReadonlyMap<number, { recipients: number; acknowledged: number }>>;
+  /** announcement id → department (on the message's day) → its audience, those who acknowledged it, and those it could not be delivered to. */
+  announcementTallies: ReadonlyMap<number, ReadonlyMap<number, { recipients: number; acknowledged: number; failed: number }>>;
   /** department (on the run's day; null: channel posts and unknown) → final deliveries of runs in the period. */
   deliveries: ReadonlyMap<number | null, DeliveryTally>;
   quizDaysHeld: number;
@@ -119,7 +122,7 @@ export interface DirectCounts {
   /** Every current pledge. */
   pledges: Map<number, { eligible: number; signed: number }>;
   /** Every message of the period. */
-  announcements: Map<number, { recipients: number; acknowledged: number }>;
+  announcements: Map<number, { recipients: number; acknowledged: number; failed: number }>;
   deliveries: DeliveryTally;
 }
 
@@ -158,7 +161,7 @@ export function emptyDirectCounts(weeks: number, pledges: readonly PledgeInfo[],
     weekHeadcount: new Array<number>(weeks).fill(0),
     weekParticipants: new Array<number>(weeks).fill(0),
     pledges: new Map(pledges.map((p) => [p.id, { eligible: 0, signed: 0 }])),
-    announcements: new Map(announcements.map((a) => [a.id, { recipients: 0, acknowledged: 0 }])),
+    announcements: new Map(announcements.map((a) => [a.id, { recipients: 0, acknowledged: 0, failed: 0 }])),
     deliveries: { sent: 0, failed: 0, skipped: 0 },
   };
 }
@@ -286,6 +289,7 @@ export function countByDepartment(input: StatsInput, calendar: WorkingDays): Dep
       const counts = countsOf(departmentId).announcements.get(message.id)!;
       counts.recipients += tally.recipients;
       counts.acknowledged += tally.acknowledged;
+      counts.failed += tally.failed;
     }
   }
 

@@ -2,7 +2,7 @@
  * Evidence exports: participation (one row per department's direct members, so headcounts add up to
  * the organisation's), topics (accuracy by legal topic, aggregate only), pledges (who signed which
  * version when, with the text's fingerprint: completion is evidence) and announcements (leadership
- * messages and their acknowledgement rates). CSV (UTF-8 with BOM, formula-safe) or XLSX.
+ * messages, with their audience, acknowledgement rates and failed deliveries). CSV (UTF-8 with BOM, formula-safe) or XLSX.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
@@ -166,13 +166,14 @@ export async function announcementsTable(ctx: ExportContext): Promise<Table> {
       await ctx.db
         .selectFrom('announcements')
         .innerJoin('members', 'members.id', 'announcements.author_member_id')
-        .select(['announcements.id', 'members.name', 'announcements.ack_required'])
+        .select(['announcements.id', 'members.name'])
         .execute()
     ).map((a) => [a.id, a]),
   );
   return {
     name: t('export.sheet.announcements'),
-    header: [t('export.col.id'), t('export.col.day'), t('export.col.title'), t('export.col.author'), t('export.col.recipients'), t('export.col.acknowledged'), t('export.col.ack_rate'), t('export.col.note')],
+    header: [t('export.col.id'), t('export.col.day'), t('export.col.title'), t('export.col.author'), t('export.col.recipients'), t('export.col.acknowledged'), t('export.col.ack_rate'), t('export.col.delivery_failed'), t('export.col.note')],
+    // Every letter sent in the period, those that ask for no acknowledgement too: sending is evidence.
     rows: report.announcements.map((a) => [
       a.announcementId,
       a.day,
@@ -181,7 +182,8 @@ export async function announcementsTable(ctx: ExportContext): Promise<Table> {
       a.recipients,
       a.acknowledgement.numerator,
       percentCell(a.acknowledgement),
-      authors.get(a.announcementId)?.ack_required === 1 ? suppressionNote(t, a.acknowledgement) : t('announce.status.no_ack'),
+      a.failed.value,
+      a.ackRequired ? suppressionNote(t, a.acknowledgement) : t('announce.status.no_ack'),
     ]),
   };
 }

@@ -4,16 +4,17 @@
  * - stats_deliveries: final deliveries (sent, failed, skipped) per job run and recipient department
  *   on the run's day, counted once the run is over (a day old, nothing pending or being sent). A run
  *   that gains recipients afterwards (one-off sends add them, see delivery/oneOff.ts) is counted again.
- * - stats_announcement_departments: per leadership message and department, the members it reached
- *   (a `sent` outbox row in the message's run) and those of them who acknowledged it, by department
- *   on the message's day (or on the day they joined, for someone added later). Recounted when it gets
- *   acknowledgements or recipients, and at every refresh while its outbox rows are still under way.
+ * - stats_announcement_departments: per leadership message (with or without acknowledgement) and
+ *   department, its audience (every outbox row of the message's run, delivered or not), those of them
+ *   who acknowledged it and those it could not be delivered to, by department on the message's day
+ *   (announcements.repository.ts audienceTallies). Recounted when it gets acknowledgements or
+ *   recipients, and at every refresh while its outbox rows are still under way.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { SYSTEM_SCHEDULE_PREFIX } from '../../delivery/oneOff.js';
 import type { Day } from '../../time.js';
-import { announcementKey } from '../announcements/announcements.repository.js';
+import { announcementKey, audienceTallies } from '../announcements/announcements.repository.js';
 import { BATCH, lock, newRowsByGroup, safeBefore, writeState, type Db, type DbOrTrx } from './refreshState.js';
 
 const FINAL_STATUSES = ['sent', 'failed', 'skipped'] as const;
@@ -119,7 +120,6 @@ export async function recountAnnouncements(
     .leftJoin('stats_announcements as s', 's.announcement_id', 'a.id')
     .select('a.id')
     .where('a.status', 'in', REPORTED_MESSAGE_STATUSES)
-    .where('a.ack_required', '=', 1)
     .where('a.day', '<=', today);
   // Never counted, or still going out when last counted.
   for (const a of await reported.where((eb) => eb.or([eb('s.announcement_id', 'is', null), eb('s.settled', '=', 0)])).execute()) targets.add(a.id);
@@ -154,17 +154,13 @@ async function recount(trx: Transaction<Database>, ids: readonly number[]): Prom
     const run = runs.get(announcementKey(message.id));
     let settled = true;
     if (run !== undefined && message.day !== null) {
-      // Someone added to the message after its day counts where they were when they joined.
-      const day = sql<string>`case when m.joined_on > ${message.day} then m.joined_on else ${message.day} end`;
-      await sql`
-        insert into stats_announcement_departments (announcement_id, department_id, recipients, acknowledged)
-        select ${message.id}, h.department_id, count(*), count(k.id)
-        from deliveries d
-        join members m on m.id = d.member_id
-        join member_departments h on h.member_id = d.member_id and h.from_day <= ${day} and (h.to_day is null or h.to_day > ${day})
-        left join acknowledgements k on k.announcement_id = ${message.id} and k.member_id = d.member_id
-        where d.job_run_id = ${run} and d.status = 'sent'
-        group by h.department_id`.execute(trx);
+      const tallies = await audienceTallies(trx, message.id);
+      for (let i = 0; i < tallies.length; i += BATCH / 4) {
+        await trx
+          .insertInto('stats_announcement_departments')
+          .values(tallies.slice(i, i + BATCH / 4).map((tally) => ({ announcement_id: message.id, department_id: tally.departmentId, recipients: tally.audience, acknowledged: tally.acknowledged, failed: tally.failed })))
+          .execute();
+      }
       settled = (await trx.selectFrom('deliveries').select('id').where('job_run_id', '=', run).where('status', 'in', UNDER_WAY).limit(1).executeTakeFirst()) === undefined;
     }
     await trx.insertInto('stats_announcements').values({ announcement_id: message.id, settled: settled ? 1 : 0 }).execute();

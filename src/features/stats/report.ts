@@ -40,8 +40,13 @@ export interface AnnouncementStat {
   title: string;
   day: Day;
   status: string;
+  ackRequired: boolean;
+  /** The audience: roster members it was addressed to when sent (a headcount, always shown). */
   recipients: number;
+  /** Of the audience; value and numerator null for a letter that asks for no acknowledgement. */
   acknowledgement: RateFigure;
+  /** Deliveries that failed (no chat account, say), hidden with the acknowledgement. */
+  failed: Figure;
 }
 
 export interface WeekStat {
@@ -213,7 +218,10 @@ export function buildReport(counts: DepartmentCounts, scopeId: number | null, mi
     const tally = (d: DirectCounts) => d.announcements.get(message.id);
     const m = measure(tree, k, (d) => tally(d)?.recipients ?? 0);
     const acknowledged = tree.sums((d) => tally(d)?.acknowledged ?? 0).get(scopeId) ?? 0;
-    return { announcementId: message.id, title: message.title, day: message.day, status: message.status, recipients: m.size(scopeId), acknowledgement: rateFigure(acknowledged, m.size(scopeId), m.subtreeReason(scopeId)) };
+    const failed = tree.sums((d) => tally(d)?.failed ?? 0).get(scopeId) ?? 0;
+    const reason = m.subtreeReason(scopeId);
+    const acknowledgement = message.ackRequired ? rateFigure(acknowledged, m.size(scopeId), reason) : { ...rateFigure(0, m.size(scopeId), reason), value: null, numerator: null };
+    return { announcementId: message.id, title: message.title, day: message.day, status: message.status, ackRequired: message.ackRequired, recipients: m.size(scopeId), acknowledgement, failed: countFigure(failed, reason) };
   });
 
   const weekly = counts.weeks.map((week, w): WeekStat => {

@@ -69,8 +69,9 @@ export function summaryBlocks(ctx: RequestContext, report: StatsReport): Block[]
   if (report.pledges.length > 0) {
     blocks.push(text(`**${t('stats.pledges')}**\n${report.pledges.map((p) => `- ${p.key} v${p.version}: ${percent(ctx, p.completion)}`).join('\n')}`));
   }
-  // Only letters that reached someone in the scope: a manager does not learn of other departments' letters.
-  const letters = report.announcements.filter((a) => a.recipients > 0);
+  // Only letters addressed to someone in the scope (a manager does not learn of other departments'
+  // letters) that ask for acknowledgement: the card shows acknowledgement rates.
+  const letters = report.announcements.filter((a) => a.recipients > 0 && a.ackRequired);
   if (letters.length > 0) {
     blocks.push(text(`**${t('stats.messages')}**\n${letters.slice(0, 5).map((a) => `- #${a.announcementId} ${a.title}: ${percent(ctx, a.acknowledgement)}`).join('\n')}`));
   }

@@ -37,8 +37,7 @@ export async function loadStatsInput(db: DbOrTrx, period: Period): Promise<Stats
     db.selectFrom('pledges').select(['id', 'pack', 'slug', 'version', 'audience']).where('active', '=', 1).orderBy('pack').orderBy('slug').execute(),
     db
       .selectFrom('announcements')
-      .select(['id', 'title', 'day', 'status'])
-      .where('ack_required', '=', 1)
+      .select(['id', 'title', 'day', 'status', 'ack_required'])
       .where('status', 'in', REPORTED_MESSAGE_STATUSES)
       .where('day', '>=', period.from)
       .where('day', '<=', period.to)
@@ -58,7 +57,7 @@ export async function loadStatsInput(db: DbOrTrx, period: Period): Promise<Stats
   ]);
 
   const pledgeInfo: PledgeInfo[] = pledges.map((p) => ({ id: p.id, pack: p.pack, slug: p.slug, key: `${p.pack}/${p.slug}`, version: p.version, audience: p.audience === 'leaders' ? 'leaders' : 'all' }));
-  const messages: AnnouncementInfo[] = announcements.map((a) => ({ id: a.id, title: a.title, day: a.day!, status: a.status }));
+  const messages: AnnouncementInfo[] = announcements.map((a) => ({ id: a.id, title: a.title, day: a.day!, status: a.status, ackRequired: a.ack_required === 1 }));
   const [signed, announcementTallies] = await Promise.all([loadSignatures(db, pledgeInfo, period), loadAnnouncementTallies(db, messages)]);
 
   const topicNames: string[] = [];
@@ -121,14 +120,14 @@ async function loadSignatures(db: DbOrTrx, pledges: readonly PledgeInfo[], perio
 }
 
 async function loadAnnouncementTallies(db: DbOrTrx, messages: readonly AnnouncementInfo[]): Promise<StatsInput['announcementTallies']> {
-  const byMessage = new Map(messages.map((m) => [m.id, new Map<number, { recipients: number; acknowledged: number }>()]));
+  const byMessage = new Map(messages.map((m) => [m.id, new Map<number, { recipients: number; acknowledged: number; failed: number }>()]));
   for (let i = 0; i < messages.length; i += IN_CHUNK) {
     const rows = await db
       .selectFrom('stats_announcement_departments')
-      .select(['announcement_id', 'department_id', 'recipients', 'acknowledged'])
+      .select(['announcement_id', 'department_id', 'recipients', 'acknowledged', 'failed'])
       .where('announcement_id', 'in', messages.slice(i, i + IN_CHUNK).map((m) => m.id))
       .execute();
-    for (const row of rows) byMessage.get(row.announcement_id)?.set(row.department_id, { recipients: row.recipients, acknowledged: row.acknowledged });
+    for (const row of rows) byMessage.get(row.announcement_id)?.set(row.department_id, { recipients: row.recipients, acknowledged: row.acknowledged, failed: row.failed });
   }
   return byMessage;
 }

@@ -181,6 +181,32 @@ describe('Discord adapter: forms (modals)', () => {
     expect(await announcements()).toEqual([]);
   });
 
+  it('a mistake in a field comes back with "다시 작성", which reopens the modal with everything typed; only for the one who typed it', async () => {
+    await start();
+    const modal = await openForm();
+    const typed = { title: '연말 당부', body: '청렴한 연말을\n부탁드립니다.', audience: '행정국', ack: '예', send: `${nextWorkingDay()} 22:00` };
+    const submitted = await submit(modal.custom_id, typed);
+    const edited = (await editOf(submitted)).body as Body & { content?: string };
+    expect(edited.content).toContain('근무일 근무시간(09:00~18:00)에만 보낼 수 있습니다');
+    const again = edited.components!.flatMap((r) => r.components).find((b) => b.label === '다시 작성')!;
+    expect(again.custom_id.startsWith('form.reopen|')).toBe(true);
+    expect(await announcements()).toEqual([]);
+
+    const press = (user: typeof PARK) => {
+      const payload = buttonInteraction({ applicationId: APP, guildId: GUILD, channelId: CHANNEL, user, custom_id: again.custom_id, message: botMessage({ channelId: CHANNEL, applicationId: APP, bot: { id: APP, username: 'probity', bot: true }, content: edited.content ?? '', components: [] }) });
+      return fake.dispatchInteraction(payload).then(() => payload);
+    };
+    const reopened = (await callbackOf(await press(PARK))).body as unknown as { type: number; data: ModalData };
+    expect(reopened.type).toBe(9);
+    expect(reopened.data.custom_id).toBe(modal.custom_id);
+    expect(Object.fromEntries(inputsOf(reopened.data).map((i) => [i.custom_id, i.value]))).toEqual(typed);
+
+    // Someone else pressing the same button gets no modal and nothing of what was typed.
+    const other = (await callbackOf(await press(KIM))).body as { type: number; data?: { content?: string } };
+    expect(other.type).toBe(4);
+    expect(other.data?.content).toBe('작성하던 내용이 더 이상 남아 있지 않습니다. 명령을 다시 입력해 주세요.');
+  });
+
   it('an employee’s /integrity announce is deferred and refused, never a modal', async () => {
     await start();
     const interaction = await command('announce', KIM);

@@ -200,6 +200,29 @@ describe('Slack adapter: forms (modals)', () => {
     expect(fake.responseUrlPosts).toEqual([]);
   });
 
+  it('an unknown audience and an after-hours time are each shown under their own field, the modal kept open', async () => {
+    await start();
+    const modal = await openForm();
+    const values = { title: '제목', body: '본문', audience: '행정국', ack: '예', send: `${nextWorkingDay()} 10:00` };
+    const audience = (await (await submit(modal.callback_id, { ...values, audience: '없는부서' })).json()) as { response_action: string; errors: Record<string, string> };
+    expect(audience.response_action).toBe('errors');
+    expect(Object.keys(audience.errors)).toEqual(['audience']);
+    const late = (await (await submit(modal.callback_id, { ...values, send: `${nextWorkingDay()} 22:00` })).json()) as { response_action: string; errors: Record<string, string> };
+    expect(late).toEqual({ response_action: 'errors', errors: { send: `⚠️ 근무일 근무시간(09:00~18:00)에만 보낼 수 있습니다: ${nextWorkingDay()} 22:00` } });
+    expect(await announcements()).toEqual([]);
+  });
+
+  it('mistakes in several fields are all shown at once, each under its own field', async () => {
+    await start();
+    const modal = await openForm();
+    const response = await submit(modal.callback_id, { title: ' ', body: '본문', audience: '없는부서', ack: '예', send: `${nextWorkingDay()} 22:00` });
+    const { errors } = (await response.json()) as { errors: Record<string, string> };
+    expect(Object.keys(errors).sort()).toEqual(['audience', 'send', 'title']);
+    expect(errors['title']).toBe('⚠️ 제목을(를) 입력해 주세요.');
+    expect(errors['send']).toBe(`⚠️ 근무일 근무시간(09:00~18:00)에만 보낼 수 있습니다: ${nextWorkingDay()} 22:00`);
+    expect(await announcements()).toEqual([]);
+  });
+
   it('a mistake in a later field is shown under that field (a time in the past under "send")', async () => {
     await start();
     const modal = await openForm();
