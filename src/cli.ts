@@ -114,6 +114,7 @@ function contentCheck(config: Config, args: string[], io: CliIo): number {
       quiz: catalog.quiz.length,
       nudges: catalog.nudges.length,
       pledges: catalog.pledges.length,
+      pulses: catalog.pulses.length,
     }),
   );
   return 0;
