@@ -469,4 +469,6 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'pulse.results.no': 'no',
   'pulse.results.trend': 'Trend (closed runs of the same pulse)',
   'pulse.results.footer': 'Departments are shown only with at least {min} respondents, and some are withheld with them so that a small one cannot be worked out by subtraction ({withheld} withheld). Nobody can see an individual\'s answers.',
+  'pulse.status.quiet': 'Survey quiet period: {windows} (every year). No pulse and no nudge about the integrity assessment is sent then.',
+  'pulse.status.quiet_now': '🤫 The survey quiet period is on now ({windows}, every year): no pulse and no nudge about the integrity assessment is sent.',
 };

@@ -478,4 +478,6 @@ export const ko = {
   'pulse.results.no': '아니오',
   'pulse.results.trend': '추이 (같은 설문의 마감된 회차)',
   'pulse.results.footer': '응답자가 {min}명 이상인 부서만 표시하며, 빼기로 작은 부서가 드러나지 않도록 일부를 함께 가립니다 (가린 부서 {withheld}개). 개인의 답은 누구도 볼 수 없습니다.',
+  'pulse.status.quiet': '설문 자제 기간: {windows} (매년). 이 기간에는 체감 설문과 청렴도 측정 관련 넛지를 보내지 않습니다.',
+  'pulse.status.quiet_now': '🤫 지금은 설문 자제 기간입니다 ({windows}, 매년): 체감 설문과 청렴도 측정 관련 넛지를 보내지 않습니다.',
 } as const;

@@ -4,7 +4,11 @@
  * close, department figures only where respondents reach the minimum group size (not by subtraction
  * either), reminders that stop, and the survey quiet period.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
+import { stringify } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { composers, planners } from '../../src/app.js';
 import { dialectOf } from '../../src/db/createDb.js';
@@ -43,14 +47,38 @@ const WELFARE = ['2001', '2002', '2003', '2004'];
 const OFFICER = '9001';
 
 let h: Harness;
+const dirs: string[] = [];
 afterEach(async () => {
   await h?.close();
   h = undefined as unknown as Harness;
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function harness(dialect: DialectName, env: Record<string, string> = {}, schedules?: string) {
-  h = await createHarness({ dialect, contentDirs: [SHIPPED_CONTENT], roster: roster(), start: KST('2026-06-01', '09:30'), env: { PROBITY_MIN_GROUP_SIZE: '5', ...env }, ...(schedules ? { schedules } : {}) });
+async function harness(dialect: DialectName, env: Record<string, string> = {}, schedules?: string, contentDirs = [SHIPPED_CONTENT]) {
+  h = await createHarness({ dialect, contentDirs, roster: roster(), start: KST('2026-06-01', '09:30'), env: { PROBITY_MIN_GROUP_SIZE: '5', ...env }, ...(schedules ? { schedules } : {}) });
   return h;
+}
+
+/** A second pack: a seven-item pulse (two pages) and two nudges, one about the assessment. */
+function extraPack(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'probity-pulse-'));
+  dirs.push(dir);
+  const item = (i: number, kind = 'scale') => ({ kind, label: { ko: `문항 ${i}`, en: `Item ${i}` }, text: { ko: `문장 ${i}`, en: `Statement ${i}` } });
+  writeFileSync(join(dir, 'pack.yaml'), stringify({ pack: 'extra', name: { ko: '추가', en: 'Extra' }, topics: { 'graft-act': { ko: '청탁금지법', en: 'Graft Act' }, assessment: { ko: '종합청렴도', en: 'Integrity assessment' } }, laws: {} }));
+  writeFileSync(
+    join(dir, 'pulses.yaml'),
+    stringify({ pulses: [{ slug: 'long-check', title: { ko: '긴 설문', en: 'Long pulse' }, intro: { ko: '안내', en: 'Intro' }, items: [...[1, 2, 3, 4, 5, 6].map((i) => item(i)), item(7, 'yesno')] }] }),
+  );
+  writeFileSync(
+    join(dir, 'nudges.yaml'),
+    stringify({
+      nudges: [
+        { slug: 'survey-honest', topic: 'assessment', text: { ko: '설문에 솔직하게', en: 'Answer the survey honestly' }, basis: [] },
+        { slug: 'meal-limit', topic: 'graft-act', text: { ko: '식사 한도', en: 'Meal limit' }, basis: [] },
+      ],
+    }),
+  );
+  return dir;
 }
 
 /** Answers one person's pulse through the form: five fields for the shipped five items. */
@@ -275,5 +303,56 @@ describe.each(DIALECTS)('%s', (dialect) => {
     // Five non-respondents, two reminders each; the respondent none.
     expect(reminded.sort()).toEqual(AUDIT.slice(1).flatMap((no) => [no, no]));
     expect(textOf({ kind: 'ephemeral', message: port.sent[0]!.message })).toContain('안내 1/2회');
+  });
+
+  it('GIVEN a seven-item pulse WHEN it is answered THEN the second page carries the first page\'s answers, and all seven are saved together', async () => {
+    await harness(dialect, {}, undefined, [extraPack()]);
+    const reply = await h.command(OFFICER, 'pulse', 'open', 'long-check');
+    expect(errorOf(reply), textOf(reply)).toBeUndefined();
+    const first = formOf(await h.command('1101', 'pulse', 'respond'));
+    expect(first.title).toBe('청렴 체감 설문 (1/2)');
+    expect(first.fields.map((f) => f.id)).toEqual(['q0', 'q1', 'q2', 'q3', 'q4']);
+    const next = await h.submit('1101', first.id, { q0: '1', q1: '2', q2: '3', q3: '4', q4: '5' });
+    // Nothing is kept before the last page.
+    expect(await count('pulse_responses')).toBe(0);
+    expect(await count('pulse_answers')).toBe(0);
+    const second = formOf(next);
+    expect(second.fields.map((f) => f.id)).toEqual(['q5', 'q6']);
+    // Where a form cannot be opened, the fallback's button opens the same page.
+    const fallback = next.kind === 'form' ? next.fallback : undefined;
+    const button = buttonsOf({ kind: 'ephemeral', message: fallback! })[0]!;
+    expect(formOf(await h.press('1101', button)).id).toBe(second.id);
+    // A page whose carried answers were tampered with is refused.
+    const forged = second.id.replace('12345', '12395');
+    expect(errorOf(await h.submit('1101', forged, { q5: '3', q6: '예' }))).toBe('error.stale_action');
+    await h.submit('1101', second.id, { q5: '3', q6: '예' });
+    const saved = await h.services.db.selectFrom('pulse_answers').select(['item', 'value']).orderBy('item').execute();
+    expect(saved.map((a) => a.value)).toEqual([1, 2, 3, 4, 5, 3, 1]);
+    expect(await count('pulse_responses')).toBe(1);
+  });
+
+  it('GIVEN the survey quiet period WHEN nudges are planned and sent THEN none about the assessment goes out, and status says so', async () => {
+    const schedules = ['schedules:', '  - name: nudge', '    kind: nudge', '    cron: "0 14 * * 1-5"', '    audience: all', '    delivery: dm', '    workingDaysOnly: false'].join('\n');
+    await harness(dialect, { PROBITY_SURVEY_QUIET: '06-10..06-30' }, schedules, [extraPack()]);
+    for (const no of AUDIT) await h.command(no, 'whoami');
+    const scheduler = new Scheduler(h.services, planners);
+    const nudgesOn = async (day: string) => {
+      h.clock.set(KST(day, '14:00'));
+      await scheduler.runDue();
+      const run = await h.services.db.selectFrom('job_runs').select('payload').where('day', '=', day).executeTakeFirstOrThrow();
+      return (JSON.parse(run.payload) as { nudge?: string }).nudge;
+    };
+    // Before the window: the assessment nudge takes its turn (planned on the 9th, the eve of the window).
+    expect([await nudgesOn('2026-06-08'), await nudgesOn('2026-06-09')].sort()).toEqual(['extra/meal-limit', 'extra/survey-honest']);
+    // Planned on the eve, sent inside the window: held back.
+    h.clock.set(KST('2026-06-10', '09:00'));
+    const port = new FakePort('console');
+    await new Dispatcher(h.services, [port], { composers, sleep: noSleep }).drainDue();
+    const texts = port.sent.map((s) => textOf({ kind: 'ephemeral', message: s.message }));
+    expect(texts.some((t) => t.includes('설문에 솔직하게'))).toBe(false);
+    // Inside: only the other nudge, day after day.
+    expect([await nudgesOn('2026-06-10'), await nudgesOn('2026-06-11'), await nudgesOn('2026-06-12')]).toEqual(['extra/meal-limit', 'extra/meal-limit', 'extra/meal-limit']);
+    await scheduler.stop();
+    expect(textOf(await h.command(OFFICER, 'status'))).toContain('지금은 설문 자제 기간입니다 (06-10~06-30, 매년)');
   });
 });

@@ -6,19 +6,23 @@
  */
 import type { Composer } from '../../delivery/dispatcher.js';
 import { memberRecipient } from '../../delivery/outbox.repository.js';
+import type { Services } from '../../engine/context.js';
 import { translator } from '../../i18n/index.js';
 import type { Planner } from '../../scheduler/scheduler.js';
 import { effectiveLocale } from '../people/people.js';
 import { pulseCard } from './pulse.cards.js';
-import { quietWindowOf } from './pulse.js';
+import { quietWindowOf } from '../../scheduler/quiet.js';
+import { localDay } from '../../time.js';
 import { hasResponded, openRuns, pulseById, reminderCounts, respondedAmong, runById } from './pulse.repository.js';
 import { runMembers } from './pulse.results.js';
 
 const INSERT_CHUNK = 500;
 
+/** Written when sent: a message planned before the quiet period and sent inside it is held back. */
+const quietToday = (services: Services) => quietWindowOf(localDay(services.clock.now(), services.config.timezone), services.config.surveyQuiet) !== undefined;
+
 export const composePulse: Composer = async (services, { member, jobRun }) => {
-  if (!member) return null;
-  if (quietWindowOf(jobRun.day, services.config.surveyQuiet)) return null;
+  if (!member || quietToday(services)) return null;
   const { runId } = JSON.parse(jobRun.payload) as { runId?: number };
   const run = runId ? await runById(services.db, runId) : undefined;
   if (!run || run.closed_at || (run.closes_on !== null && run.closes_on < jobRun.day)) return null;
@@ -62,7 +66,7 @@ export const planPulseReminder: Planner = async (services, trx, _schedule, slot)
 };
 
 export const composePulseReminder: Composer = async (services, { member, jobRun }) => {
-  if (!member || quietWindowOf(jobRun.day, services.config.surveyQuiet)) return null;
+  if (!member || quietToday(services)) return null;
   const counted = await services.db.selectFrom('pulse_reminders').select('run_id').where('job_run_id', '=', jobRun.id).where('member_id', '=', member.id).execute();
   for (const { run_id: id } of counted) {
     const run = await runById(services.db, id);

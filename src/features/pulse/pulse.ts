@@ -4,7 +4,6 @@
  * surveys of public integrity ask about; staff answer it anonymously, and figures are published only
  * for groups of at least the minimum size of respondents.
  */
-import type { QuietWindow } from '../../config.js';
 import type { Localized } from '../../i18n/locales.js';
 import { FORM_LABEL_MAX, FORM_MAX_FIELDS } from '../../ui/form.js';
 import { beginItem, readLocalized, TITLE_TEXT_MAX, type ProblemSink } from '../content/content.js';
@@ -186,8 +185,3 @@ export function summarise(kind: PulseKind, values: readonly number[]): ItemSumma
   return { distribution, count: values.length, mean: values.length > 0 ? sum / values.length : null };
 }
 
-/** The quiet window a day (YYYY-MM-DD) falls in, if any; windows recur every year. */
-export function quietWindowOf(day: string, windows: readonly QuietWindow[]): QuietWindow | undefined {
-  const md = day.slice(5);
-  return windows.find((w) => (w.from <= w.to ? md >= w.from && md <= w.to : md >= w.from || md <= w.to));
-}
