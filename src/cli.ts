@@ -148,7 +148,7 @@ async function reportingUserErrors(config: Config, io: CliIo, work: () => Promis
   }
 }
 
-/** export <participation|topics|pledges|announcements> [--period P] [--format csv|xlsx] [--out dir] */
+/** export <participation|topics|pledges|announcements|pulses> [--period P] [--format csv|xlsx] [--out dir] */
 async function exportCommand(config: Config, args: string[], io: CliIo): Promise<number> {
   const [kind] = args;
   const format = (flag(args, 'format') ?? 'csv').toLowerCase();

@@ -116,6 +116,20 @@ async function foreignKeys(table: string): Promise<{ column: string; references:
   return rows.rows;
 }
 
+/**
+ * Subtraction: under every published scope (the organisation, '' here, or a department path), what is
+ * left once the nearest published scopes below it are taken away is nobody or at least k people.
+ */
+function expectNoSmallRemainder(published: ReadonlyMap<string, number>, k: number): void {
+  const within = (path: string, scope: string) => scope === '' || path.startsWith(`${scope}/`);
+  for (const [scope, n] of published) {
+    const below = [...published.keys()].filter((p) => p !== scope && within(p, scope));
+    const nearest = below.filter((p) => !below.some((q) => q !== p && within(p, q)));
+    const remainder = n - nearest.reduce((sum, p) => sum + published.get(p)!, 0);
+    expect(remainder === 0 || remainder >= k, `${scope || '(organisation)'} leaves ${remainder}`).toBe(true);
+  }
+}
+
 describe.each(DIALECTS)('%s', (dialect) => {
   it('GIVEN the schema WHEN the answers table is inspected THEN nothing in it, nor any key from it, leads back to a person', async () => {
     await harness(dialect);
@@ -232,8 +246,8 @@ describe.each(DIALECTS)('%s', (dialect) => {
     expect(shown).not.toContain('복지국: 평균');
     // Subtraction: every published mean, weighted by its n, must not isolate a group smaller than k.
     const lines = [...shown.matchAll(/- (\S+): 평균 ([\d.]+)\/5 \(n=(\d+)\)/g)].map((m) => ({ path: m[1]!, n: Number(m[3]) }));
-    const published = new Set(lines.map((l) => l.path));
-    expect(published).toEqual(new Set(['행정국/감사과']));
+    expect(new Set(lines.map((l) => l.path))).toEqual(new Set(['행정국/감사과']));
+    expectNoSmallRemainder(new Map([['', 13], ...lines.map((l): [string, number] => [l.path, l.n])]), 5);
     // What subtraction leaves: the organisation (13) minus 감사과 (5) is 총무과 and 복지국 together (8),
     // which nothing published splits further.
 
@@ -354,5 +368,40 @@ describe.each(DIALECTS)('%s', (dialect) => {
     expect([await nudgesOn('2026-06-10'), await nudgesOn('2026-06-11'), await nudgesOn('2026-06-12')]).toEqual(['extra/meal-limit', 'extra/meal-limit', 'extra/meal-limit']);
     await scheduler.stop();
     expect(textOf(await h.command(OFFICER, 'status'))).toContain('지금은 설문 자제 기간입니다 (06-10~06-30, 매년)');
+  });
+
+  it('GIVEN a closed run WHEN hr reads the stats card, the pulse export and the annual report THEN its figures are there, with the small departments withheld', async () => {
+    await harness(dialect);
+    const runId = await openRun();
+    for (const no of AUDIT.slice(0, 5)) await answer(no, runId, ['5', '아니오', '4', '4', '5']);
+    for (const no of GENERAL.slice(0, 4)) await answer(no, runId, ['1', '예', '1', '1', '1']);
+    await h.command(OFFICER, 'pulse', 'close', String(runId));
+
+    const card = textOf(await h.command(OFFICER, 'stats', 'month'));
+    expect(card).toContain('청렴 체감 설문 (이 기간에 마감)');
+    expect(card).toMatch(new RegExp(`#${runId} 청렴 체감 자가진단 \\(2026-06-01\\): 응답률 9/16`));
+
+    const exported = await h.command(OFFICER, 'export', 'pulses', '2026-06');
+    const file = exported.kind === 'ephemeral' ? exported.message.files?.[0] : undefined;
+    const csv = new TextDecoder().decode(file!.data);
+    const rows = csv.split(/\r?\n/).filter((l) => l.trim() !== '');
+    const itemRows = (scope: string) => rows.filter((r) => r.split(',')[5] === scope && /,(scale|yesno),/.test(r));
+    expect(itemRows('전체 기관')).toHaveLength(5);
+    // 총무과's 4 answers sit with 행정국 (9 = 감사과 5 + 총무과 4), which is shown; 감사과's 5 would then
+    // give 총무과's away by subtraction, so 감사과 is withheld with it.
+    expect(itemRows('행정국')).toHaveLength(5);
+    expect(itemRows('행정국/총무과')).toHaveLength(0);
+    expect(itemRows('행정국/감사과')).toHaveLength(0);
+    const published = new Map(rows.filter((r) => /,1,[^,]+,(scale|yesno),/.test(r)).map((r): [string, number] => [r.split(',')[5] === '전체 기관' ? '' : r.split(',')[5]!, Number(r.split(',')[6])]));
+    expect(published).toEqual(new Map([['', 9], ['행정국', 9]]));
+    expectNoSmallRemainder(published, 5);
+    // Its response rate is there: a fact about who responded, against a roster of five.
+    expect(rows.some((r) => r.split(',')[5] === '행정국/총무과' && r.includes(',4,5,80,'))).toBe(true);
+
+    const annual = await h.command(OFFICER, 'report', 'annual', '2026');
+    const markdown = annual.kind === 'ephemeral' ? annual.message.files?.find((f) => f.name.endsWith('.md')) : undefined;
+    const md = new TextDecoder().decode(markdown!.data);
+    expect(md).toContain('## 청렴 체감 설문');
+    expect(md).toMatch(new RegExp(`- #${runId} 청렴 체감 자가진단 \\(2026-06-01\\): 응답률 9/16 \\(56.3%\\) · 평균 3.22/5`));
   });
 });
