@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { composers, planners } from '../../src/app.js';
 import { dialectOf } from '../../src/db/createDb.js';
 import { Dispatcher } from '../../src/delivery/dispatcher.js';
+import { closeRun, recordResponse } from '../../src/features/pulse/pulse.repository.js';
 import type { Reply } from '../../src/engine/reply.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import type { Form } from '../../src/ui/form.js';
@@ -403,5 +404,33 @@ describe.each(DIALECTS)('%s', (dialect) => {
     const md = new TextDecoder().decode(markdown!.data);
     expect(md).toContain('## 청렴 체감 설문');
     expect(md).toMatch(new RegExp(`- #${runId} 청렴 체감 자가진단 \\(2026-06-01\\): 응답률 9/16 \\(56.3%\\) · 평균 3.22/5`));
+  });
+
+  it('GIVEN responses submitted while the run is being closed THEN every recorded response keeps all its answers, and none is recorded after close', async () => {
+    await harness(dialect);
+    const runId = await openRun();
+    const forms = await Promise.all([...AUDIT, ...GENERAL].map(async (no) => ({ no, form: formOf(await h.command(no, 'pulse', 'respond', String(runId))) })));
+    const submits = forms.map(({ no, form }) => h.submit(no, form.id, Object.fromEntries(form.fields.map((f) => [f.id, f.id === 'q1' ? '예' : '3']))));
+    const [closed, ...replies] = await Promise.all([h.command(OFFICER, 'pulse', 'close', String(runId)), ...submits]);
+    expect(errorOf(closed)).toBeUndefined();
+    const recorded = replies.filter((r) => errorOf(r) === undefined).length;
+    expect(replies.filter((r) => errorOf(r) !== undefined).every((r) => errorOf(r) === 'pulse.error.closed')).toBe(true);
+    expect(await count('pulse_responses')).toBe(recorded);
+    expect(await count('pulse_answers')).toBe(recorded * 5);
+    // And every answer went through close's coarsening: none sits in a department with fewer than k.
+    const cells = await h.services.db.selectFrom('pulse_answers').select(['department_id', (eb) => eb.fn.countAll<number>().as('n')]).where('item', '=', 0).groupBy('department_id').execute();
+    for (const c of cells) if (c.department_id !== null) expect(Number(c.n)).toBeGreaterThanOrEqual(5);
+  });
+
+  it('GIVEN a response checked against a run that closes before it is written THEN it is refused and nothing is written', async () => {
+    await harness(dialect);
+    const runId = await openRun();
+    const stale = (await h.services.db.selectFrom('pulse_runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow());
+    expect(await closeRun(h.services.db, runId, 5, h.clock.now().toISOString())).toBe(true);
+    const member = await h.services.db.selectFrom('members').selectAll().where('employee_no', '=', '1101').executeTakeFirstOrThrow();
+    const outcome = await recordResponse(h.services.db, { run: stale, memberId: member.id, departmentId: member.department_id, day: '2026-06-01', values: [3, 0, 3, 3, 3], minGroupSize: 5 });
+    expect(outcome).toBe('closed');
+    expect(await count('pulse_responses')).toBe(0);
+    expect(await count('pulse_answers')).toBe(0);
   });
 });

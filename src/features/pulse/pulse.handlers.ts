@@ -17,7 +17,7 @@ import { recordAudit } from '../people/people.repository.js';
 import { CONTINUE_ACTION, FORM_NAME, pulseCard, pulseForm, RESPOND_ACTION } from './pulse.cards.js';
 import { quietWindowOf } from '../../scheduler/quiet.js';
 import { decodeAnswers, pageCount, pageItems, parseAnswer } from './pulse.js';
-import { activePulses, closeRun, findActivePulse, hasResponded, insertRun, openRuns, pulseById, recordResponse, runById, type Pulse } from './pulse.repository.js';
+import { activePulses, allRuns, closeRun, findActivePulse, hasResponded, insertRun, openRuns, pulseById, recordResponse, runById, type Pulse } from './pulse.repository.js';
 import { resultsCard } from './pulse.report.js';
 import { audienceMembers, runMembers, runResults } from './pulse.results.js';
 
@@ -142,7 +142,7 @@ async function close(ctx: RequestContext, idRaw: string | undefined): Promise<Re
 
 async function results(ctx: RequestContext, idRaw: string | undefined): Promise<Reply> {
   requireAnyRole(ctx.roles, OPERATORS);
-  const found = idRaw ? await runOf(ctx, idRaw) : (await openRuns(ctx.db))[0];
+  const found = idRaw ? await runOf(ctx, idRaw) : (await allRuns(ctx.db)).at(-1);
   if (!found) throw new UserError(idRaw ? 'pulse.error.unknown_run' : 'pulse.error.usage', { id: idRaw ?? '' });
   const run = await settle(ctx, found);
   const figures = await runResults(ctx.db, run, ctx.config.minGroupSize);
@@ -233,8 +233,9 @@ const submit: FormRoute = {
       values.push(value);
     }
     if (page + 1 < pageCount(pulse.body.items)) return pulseForm(pulse, run, ctx.locale, ctx.t, page + 1, values, ctx.config.minGroupSize);
-    const recorded = await recordResponse(ctx.db, { run, memberId: ctx.member.id, departmentId: ctx.member.department_id, day: ctx.today, values, minGroupSize: ctx.config.minGroupSize });
-    if (!recorded) return ephemeral({ text: ctx.t('pulse.already_responded') });
+    const outcome = await recordResponse(ctx.db, { run, memberId: ctx.member.id, departmentId: ctx.member.department_id, day: ctx.today, values, minGroupSize: ctx.config.minGroupSize });
+    if (outcome === 'closed') throw new UserError('pulse.error.closed', { id: run.id });
+    if (outcome === 'duplicate') return ephemeral({ text: ctx.t('pulse.already_responded') });
     // Logged without the answers and without the person: only that a response came.
     ctx.log.info({ runId: run.id }, 'pulse response recorded');
     return ephemeral({ text: ctx.t('pulse.thanks', { min: ctx.config.minGroupSize }) });

@@ -5,6 +5,7 @@
  */
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { dialectOf } from '../../db/createDb.js';
 import type { Database, PulseRow, PulseRun } from '../../db/schema.js';
 import type { Localized } from '../../i18n/locales.js';
 import type { DepartmentAudience } from '../people/audience.js';
@@ -153,27 +154,36 @@ export interface ResponseInput {
   minGroupSize: number;
 }
 
+export type ResponseOutcome = 'recorded' | 'duplicate' | 'closed';
+
 /**
- * Records a response once, with its answers in the same transaction; false (and nothing written)
- * when this member had already responded. Until the run closes, an answer's department is already
- * no finer than a level with at least the minimum group size of staff on the roster, so a department
- * too small to ever be shown is never written next to an answer.
+ * Records a response once, with its answers in the same transaction: 'duplicate' (and nothing
+ * written) when this member had already responded, 'closed' when the run closed meanwhile. Until the
+ * run closes, an answer's department is already no finer than a level with at least the minimum
+ * group size of staff on the roster, so a department too small to ever be shown is never written
+ * next to an answer.
  */
-export async function recordResponse(db: Kysely<Database>, input: ResponseInput): Promise<boolean> {
+export async function recordResponse(db: Kysely<Database>, input: ResponseInput): Promise<ResponseOutcome> {
   return db.transaction().execute(async (trx) => {
+    // The run is read under a share lock (PostgreSQL; SQLite runs one write transaction at a time):
+    // closing it waits for this response, or this response sees it closed. No answer is written
+    // between close reading the answers and rewriting them, so none is lost.
+    let run = trx.selectFrom('pulse_runs').select('closed_at').where('id', '=', input.run.id);
+    if (dialectOf(trx) === 'postgres') run = run.forShare();
+    if ((await run.executeTakeFirst())?.closed_at !== null) return 'closed';
     const inserted = await trx
       .insertInto('pulse_responses')
       .values({ run_id: input.run.id, member_id: input.memberId, department_id: input.departmentId, day: input.day })
       .onConflict((oc) => oc.columns(['run_id', 'member_id']).doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (!inserted) return false;
+    if (!inserted) return 'duplicate';
     const coarse = coarsenDepartments(await departmentNodes(trx), await headcounts(trx), input.minGroupSize).get(input.departmentId) ?? null;
     await trx
       .insertInto('pulse_answers')
       .values(input.values.map((value, item) => ({ id: randomUUID(), run_id: input.run.id, item, value, department_id: coarse })))
       .execute();
-    return true;
+    return 'recorded';
   });
 }
 
