@@ -39,7 +39,7 @@ describe('pulse content', () => {
   });
 
   it('GIVEN three items, a bad kind, a missing translation or a long label THEN each is an error naming the item and field', () => {
-    const { errors, catalog } = loadContent([
+    const { errors, warnings, catalog } = loadContent([
       pack([
         { ...base, slug: 'few', items: [item(1), item(2), item(3)] },
         { ...base, slug: 'kind', items: [item(1), item(2), item(3), item(4, 'stars')] },
@@ -58,6 +58,8 @@ describe('pulse content', () => {
       ['many', 'items', 'pulse.content.item_count'],
     ]);
     expect(catalog.pulses.map((p) => p.slug)).toEqual(['fine']);
+    // Six items are valid, with a warning that Discord cannot open the second page.
+    expect(warnings.map((w) => [w.item, w.field, w.code])).toEqual([['fine', 'items', 'pulse.content.paged']]);
   });
 });
 

@@ -25,7 +25,7 @@ export function pulseCard(pulse: Pulse, run: PulseRun, locale: Locale, t: Transl
   const blocks: Block[] = [];
   if (options.intro) blocks.push(context(options.intro));
   blocks.push(text(pulse.body.intro[locale]));
-  const lines = pulse.body.items.map((item, i) => `${i + 1}. ${item.text[locale]} _(${t(item.kind === 'scale' ? 'pulse.kind.scale' : 'pulse.kind.yesno')})_`);
+  const lines = pulse.body.items.map((item, i) => `${i + 1}. ${item.text[locale]} (${t(item.kind === 'scale' ? 'pulse.kind.scale' : 'pulse.kind.yesno')})`);
   blocks.push(text(lines.join('\n')));
   blocks.push(context(`🔒 ${privacyNotice(t, options.minGroupSize)}`));
   blocks.push(buttons([{ actionId: encodeAction(RESPOND_ACTION, [run.id]), label: t('pulse.respond_button'), style: 'primary' }]));

@@ -79,6 +79,9 @@ export function readPulseItem(input: unknown, index: number, pack: string, file:
     });
   }
   if (!slug || !title || !intro || !itemsOk) return undefined;
+  // A Discord modal can be opened only as the first answer to a command, not from a button or after
+  // another modal: the second page of a longer pulse cannot be reached there.
+  if (items.length > FORM_MAX_FIELDS) item.warn('items', 'pulse.content.paged', { max: FORM_MAX_FIELDS });
   return { pack, file, slug, title, intro, items };
 }
 
