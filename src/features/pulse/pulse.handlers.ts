@@ -22,6 +22,8 @@ import { resultsCard } from './pulse.report.js';
 import { audienceMembers, runMembers, runResults } from './pulse.results.js';
 
 const CLOSES_WORDS = new Set(['closes', 'close', '마감', '기한']);
+/** Runs listed by `pulse list`, newest first. */
+const LIST_RUNS = 20;
 
 async function requirePulse(ctx: RequestContext, name: string | undefined): Promise<Pulse> {
   if (!name) throw new UserError('pulse.error.usage');
@@ -152,7 +154,7 @@ async function results(ctx: RequestContext, idRaw: string | undefined): Promise<
 
 async function list(ctx: RequestContext): Promise<Reply> {
   requireAnyRole(ctx.roles, OPERATORS);
-  const runs = await ctx.db.selectFrom('pulse_runs').selectAll().orderBy('id', 'desc').limit(20).execute();
+  const runs = (await allRuns(ctx.db)).slice(-LIST_RUNS).reverse();
   if (runs.length === 0) return ephemeral({ text: ctx.t('pulse.list.none') });
   const lines: string[] = [];
   for (const run of runs) {
