@@ -5,6 +5,7 @@ import * as m0003 from './0003_direct_messages.js';
 import * as m0004 from './0004_pledges_announcements.js';
 import * as m0005 from './0005_statistics.js';
 import * as m0006 from './0006_letter_audience.js';
+import * as m0008 from './0008_pulse.js';
 
 /** Every migration, in order. Names sort; a new one is added here and never renamed. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_pledges_announcements': m0004,
   '0005_statistics': m0005,
   '0006_letter_audience': m0006,
+  '0008_pulse': m0008,
 };

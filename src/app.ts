@@ -17,6 +17,8 @@ import { composePledge, composePledgeReminder, planPledgeReminder } from './feat
 import { announcementRoutes } from './features/announcements/announcements.handlers.js';
 import { statsRoutes } from './features/stats/stats.handlers.js';
 import { composeAnnouncement, composeAnnouncementReminder } from './features/announcements/announcements.delivery.js';
+import { pulseRoutes } from './features/pulse/pulse.handlers.js';
+import { composePulse, composePulseReminder, planPulseReminder } from './features/pulse/pulse.delivery.js';
 import type { Composer } from './delivery/dispatcher.js';
 import type { Planner } from './scheduler/scheduler.js';
 import { context, text } from './ui/card.js';
@@ -35,9 +37,9 @@ export function createEngine(services: Services): Engine {
     },
   };
   const routes: Routes = {
-    commands: [...quizRoutes.commands, ...pledgeRoutes.commands, ...announcementRoutes.commands, ...statsRoutes.commands, ...peopleRoutes.commands, ...statusRoutes.commands, help],
-    actions: [...quizRoutes.actions, ...pledgeRoutes.actions, ...announcementRoutes.actions, ...peopleRoutes.actions, ...statusRoutes.actions],
-    forms: [...announcementRoutes.forms],
+    commands: [...quizRoutes.commands, ...pledgeRoutes.commands, ...announcementRoutes.commands, ...statsRoutes.commands, ...pulseRoutes.commands, ...peopleRoutes.commands, ...statusRoutes.commands, help],
+    actions: [...quizRoutes.actions, ...pledgeRoutes.actions, ...announcementRoutes.actions, ...peopleRoutes.actions, ...statusRoutes.actions, ...pulseRoutes.actions],
+    forms: [...announcementRoutes.forms, ...pulseRoutes.forms],
     events: homeEvents,
   };
   const engine = new Engine(services, routes);
@@ -45,7 +47,7 @@ export function createEngine(services: Services): Engine {
 }
 
 /** What each kind of schedule plans when its slot fires (kinds not listed are recorded as not available yet). */
-export const planners: Readonly<Record<string, Planner>> = { quiz: planQuiz, nudge: planNudge, pledge_reminder: planPledgeReminder };
+export const planners: Readonly<Record<string, Planner>> = { quiz: planQuiz, nudge: planNudge, pledge_reminder: planPledgeReminder, pulse_reminder: planPulseReminder };
 
 /** How each kind of delivery is written for its recipient. */
 export const composers: Readonly<Record<string, Composer>> = {
@@ -55,4 +57,6 @@ export const composers: Readonly<Record<string, Composer>> = {
   pledge_reminder: composePledgeReminder,
   announcement: composeAnnouncement,
   announcement_reminder: composeAnnouncementReminder,
+  pulse: composePulse,
+  pulse_reminder: composePulseReminder,
 };

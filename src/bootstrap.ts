@@ -9,6 +9,7 @@ import type { Services } from './engine/context.js';
 import { syncQuestions } from './features/content/content.repository.js';
 import { ContentError, loadContent } from './features/content/loader.js';
 import { syncPledges } from './features/pledges/pledges.repository.js';
+import { syncPulses } from './features/pulse/pulse.repository.js';
 import type { Logger } from './log.js';
 import { WorkingDayCalendar } from './scheduler/calendar.js';
 import { readSchedulesFile, ScheduleError } from './scheduler/schedules.js';
@@ -41,7 +42,8 @@ export async function openServices(config: Config, options: OpenOptions): Promis
     const nowIso = clock.now().toISOString();
     const synced = await syncQuestions(db, loaded.catalog.quiz, nowIso);
     const pledges = await syncPledges(db, loaded.catalog.pledges, nowIso);
-    log.info({ ...synced, pledges, packs: loaded.catalog.packs.map((p) => p.id) }, 'content loaded');
+    const pulses = await syncPulses(db, loaded.catalog.pulses, nowIso);
+    log.info({ ...synced, pledges, pulses, packs: loaded.catalog.packs.map((p) => p.id) }, 'content loaded');
     const audienceProblems = await checkAudiences(db, schedules.schedules);
     if (audienceProblems.length > 0) throw new ScheduleError(audienceProblems, config.locale);
     await syncSchedules(db, schedules.schedules, nowIso);

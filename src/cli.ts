@@ -114,6 +114,7 @@ function contentCheck(config: Config, args: string[], io: CliIo): number {
       quiz: catalog.quiz.length,
       nudges: catalog.nudges.length,
       pledges: catalog.pledges.length,
+      pulses: catalog.pulses.length,
     }),
   );
   return 0;
@@ -147,7 +148,7 @@ async function reportingUserErrors(config: Config, io: CliIo, work: () => Promis
   }
 }
 
-/** export <participation|topics|pledges|announcements> [--period P] [--format csv|xlsx] [--out dir] */
+/** export <participation|topics|pledges|announcements|pulses> [--period P] [--format csv|xlsx] [--out dir] */
 async function exportCommand(config: Config, args: string[], io: CliIo): Promise<number> {
   const [kind] = args;
   const format = (flag(args, 'format') ?? 'csv').toLowerCase();

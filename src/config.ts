@@ -65,6 +65,13 @@ export interface Config {
   readonly pledgeReminderMax: number;
   /** No rate or answer figure is shown about fewer members than this. */
   readonly minGroupSize: number;
+  /** Reminders a non-respondent gets per pulse run at most. */
+  readonly pulseReminderMax: number;
+  /**
+   * Yearly windows (month-day, both ends included) in which no pulse and no assessment-related nudge
+   * is sent: coaching staff before the ACRC's own survey counts against the assessment.
+   */
+  readonly surveyQuiet: readonly QuietWindow[];
   /** Raw per-answer rows older than this many days are purged; daily aggregates keep the statistics. */
   readonly answerRetentionDays: number;
   /** The organisation's name, for message templates ("우리 기관" when not set). */
@@ -90,6 +97,14 @@ export const DEFAULT_WORKING_HOURS = '09:00-18:00';
 export const DEFAULT_PLEDGE_REMINDER_MAX = 3;
 export const DEFAULT_MIN_GROUP_SIZE = 5;
 export const DEFAULT_ANSWER_RETENTION_DAYS = 730;
+
+export const DEFAULT_PULSE_REMINDER_MAX = 2;
+
+/** A yearly window of month-days ("MM-DD"); `from` after `to` runs over the new year. */
+export interface QuietWindow {
+  readonly from: string;
+  readonly to: string;
+}
 
 export interface ConfigIssue {
   variable: string;
@@ -177,6 +192,8 @@ export function loadConfig(env: Env | undefined = process.env): Config {
   const pledgeReminderMax = wholeNumber(value('PROBITY_PLEDGE_REMINDER_MAX'), DEFAULT_PLEDGE_REMINDER_MAX, 0, 20, 'PROBITY_PLEDGE_REMINDER_MAX', issues);
   const minGroupSize = wholeNumber(value('PROBITY_MIN_GROUP_SIZE'), DEFAULT_MIN_GROUP_SIZE, 2, 100, 'PROBITY_MIN_GROUP_SIZE', issues);
   const answerRetentionDays = wholeNumber(value('PROBITY_ANSWER_RETENTION_DAYS'), DEFAULT_ANSWER_RETENTION_DAYS, 30, 3650, 'PROBITY_ANSWER_RETENTION_DAYS', issues);
+  const pulseReminderMax = wholeNumber(value('PROBITY_PULSE_REMINDER_MAX'), DEFAULT_PULSE_REMINDER_MAX, 0, 10, 'PROBITY_PULSE_REMINDER_MAX', issues);
+  const surveyQuiet = parseQuietWindows(value('PROBITY_SURVEY_QUIET'), issues);
   const organisationName = value('PROBITY_ORGANISATION_NAME')?.trim() || undefined;
 
   const slack = parseSlack(value, issues);
@@ -199,6 +216,8 @@ export function loadConfig(env: Env | undefined = process.env): Config {
     workingHours: Object.freeze(workingHours),
     pledgeReminderMax,
     minGroupSize,
+    pulseReminderMax,
+    surveyQuiet: Object.freeze(surveyQuiet),
     answerRetentionDays,
     organisationName,
     slack: slack ? Object.freeze(slack) : undefined,
@@ -230,6 +249,40 @@ function wholeNumber(raw: string | undefined, fallback: number, min: number, max
     return fallback;
   }
   return n;
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const MONTH_DAY = /^(\d{1,2})(?:-(\d{1,2}))?$/;
+
+/** "MM" or "MM-DD" as the first or last month-day it names; undefined when it is no such day. */
+function monthDay(raw: string, end: boolean): string | undefined {
+  const match = MONTH_DAY.exec(raw);
+  if (!match) return undefined;
+  const month = Number(match[1]);
+  if (month < 1 || month > 12) return undefined;
+  const day = match[2] === undefined ? (end ? DAYS_IN_MONTH[month - 1]! : 1) : Number(match[2]);
+  if (day < 1 || day > DAYS_IN_MONTH[month - 1]!) return undefined;
+  return `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** "09-01..11-30", "10" (all October) or "10..11", comma-separated. */
+function parseQuietWindows(raw: string | undefined, issues: ConfigIssue[]): QuietWindow[] {
+  const windows: QuietWindow[] = [];
+  for (const entry of splitList(raw)) {
+    const [first, last, extra] = entry.split('..').map((s) => s.trim());
+    const from = first !== undefined ? monthDay(first, false) : undefined;
+    const to = monthDay(last ?? first ?? '', true);
+    if (!from || !to || extra !== undefined) {
+      issues.push({
+        variable: 'PROBITY_SURVEY_QUIET',
+        ko: `"${entry}" 은(는) 월 또는 월-일 범위가 아닙니다 (예: 09-15..11-30, 10, 10..11)`,
+        en: `"${entry}" is not a month or month-day range (e.g. 09-15..11-30, 10, 10..11)`,
+      });
+      continue;
+    }
+    windows.push({ from, to });
+  }
+  return windows;
 }
 
 function splitList(raw: string | undefined): string[] {

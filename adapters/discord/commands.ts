@@ -62,6 +62,18 @@ const SUBCOMMANDS: Subcommand[] = [
   },
   { name: 'letters', ko: '받은서한', en: 'Integrity letters sent to you: read again, acknowledge', koDescription: '내가 받은 청렴 서한 다시 보기와 확인' },
   {
+    name: 'pulse',
+    ko: '체감설문',
+    en: 'Anonymous integrity perception pulse; officers open, close and read results',
+    koDescription: '익명 청렴 체감 설문 응답 · 담당자: 시작, 마감, 결과',
+    options: [
+      { name: 'action', ko: '동작', en: 'respond opens the form (empty: the open pulse)', koDescription: 'respond: 응답 양식 열기 (비우면 진행 중인 설문)', choices: [{ value: 'respond', ko: '응답하기', en: 'Respond' }, { value: 'open', ko: '시작', en: 'Open' }, { value: 'close', ko: '마감', en: 'Close' }, { value: 'results', ko: '결과', en: 'Results' }, { value: 'list', ko: '목록', en: 'List' }] },
+      { name: 'target', ko: '대상설문', en: 'Pulse to open (integrity-climate), or a run number', koDescription: '시작할 설문 이름 (integrity-climate) 또는 회차 번호' },
+      { name: 'audience', ko: '대상', en: 'all or a department path', koDescription: 'all 또는 부서 경로' },
+      { name: 'closes', ko: '마감일', en: 'Closing day YYYY-MM-DD', koDescription: '마감일 YYYY-MM-DD' },
+    ],
+  },
+  {
     name: 'stats',
     ko: '통계',
     en: 'Participation statistics and a chart (managers, integrity officers)',
@@ -77,7 +89,7 @@ const SUBCOMMANDS: Subcommand[] = [
     en: 'Evidence exports as CSV or XLSX (integrity officers, admins)',
     koDescription: '증빙 자료 CSV·XLSX 내보내기 (청렴·감사 담당, 관리자)',
     options: [
-      { name: 'kind', ko: '종류', en: 'What to export', koDescription: '내보낼 자료', required: true, choices: [{ value: 'participation', ko: '부서별 참여', en: 'Participation' }, { value: 'topics', ko: '주제별 정답률', en: 'Topics' }, { value: 'pledges', ko: '서약 서명', en: 'Pledges' }, { value: 'announcements', ko: '청렴 서한', en: 'Letters' }] },
+      { name: 'kind', ko: '종류', en: 'What to export', koDescription: '내보낼 자료', required: true, choices: [{ value: 'participation', ko: '부서별 참여', en: 'Participation' }, { value: 'topics', ko: '주제별 정답률', en: 'Topics' }, { value: 'pledges', ko: '서약 서명', en: 'Pledges' }, { value: 'announcements', ko: '청렴 서한', en: 'Letters' }, { value: 'pulses', ko: '청렴 체감 설문', en: 'Integrity pulses' }] },
       { name: 'period', ko: '기간', en: 'week, month, quarter, year, 2026 …', koDescription: 'week, month, quarter, year, 2026 …' },
       { name: 'format', ko: '형식', en: 'csv or xlsx', koDescription: 'csv 또는 xlsx', choices: [{ value: 'csv', ko: 'CSV', en: 'CSV' }, { value: 'xlsx', ko: 'XLSX', en: 'XLSX' }] },
     ],

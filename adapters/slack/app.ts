@@ -189,6 +189,11 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
         return void (await ack({ response_action: 'errors', errors } as never));
       }
     }
+    // The next page of a form replaces the modal: nothing is posted, so what the earlier page carried
+    // (a pulse's first answers) never lands in a message.
+    if (reply.kind === 'form') {
+      return void (await ack({ response_action: 'update', view: renderForm(reply.form, t(await localeOf(event.actor.workspace, payload.user.id), 'form.close')) } as never));
+    }
     await ack();
     await deliver(reply, { userId: payload.user.id, teamId: event.actor.workspace });
   });

@@ -98,10 +98,10 @@ export interface AuditLogTable {
   details: string;
 }
 
-export type ScheduleKind = 'quiz' | 'nudge' | 'pledge_reminder' | 'announcement' | 'digest' | SystemScheduleKind;
+export type ScheduleKind = 'quiz' | 'nudge' | 'pledge_reminder' | 'pulse_reminder' | 'announcement' | 'digest' | SystemScheduleKind;
 
 /** Kinds of the reserved schedules that carry one-off sends (campaigns, messages); never in the file. */
-export type SystemScheduleKind = 'pledge' | 'announcement_reminder';
+export type SystemScheduleKind = 'pledge' | 'announcement_reminder' | 'pulse';
 
 export interface PledgeReminderTable {
   id: Generated<number>;
@@ -249,6 +249,11 @@ export interface Database {
   stats_deliveries: StatsDeliveryTable;
   stats_announcements: StatsAnnouncementTable;
   stats_announcement_departments: StatsAnnouncementDepartmentTable;
+  pulses: PulseTable;
+  pulse_runs: PulseRunTable;
+  pulse_responses: PulseResponseTable;
+  pulse_answers: PulseAnswerTable;
+  pulse_reminders: PulseReminderTable;
 }
 
 export type Department = Selectable<DepartmentTable>;
@@ -324,3 +329,59 @@ export interface StatsAnnouncementDepartmentTable {
   /** Of that audience, those the letter could not be delivered to. */
   failed: Generated<number>;
 }
+
+export interface PulseTable {
+  id: Generated<number>;
+  pack: string;
+  slug: string;
+  version: number;
+  content_hash: string;
+  body: string;
+  active: number;
+  created_at: string;
+}
+
+export interface PulseRunTable {
+  id: Generated<number>;
+  pulse_id: number;
+  audience: string;
+  closes_on: string | null;
+  opened_by: number | null;
+  opened_at: string;
+  day: string;
+  recipients: number;
+  closed_at: string | null;
+  min_group_size: number | null;
+}
+
+/** Who responded to a run (for reminders and the response rate); never what they answered. */
+export interface PulseResponseTable {
+  id: Generated<number>;
+  run_id: number;
+  member_id: number;
+  department_id: number;
+  day: string;
+}
+
+/**
+ * One answer to one item: no member, no account, no time, a random id; the department only at a
+ * level shared by at least the minimum group size of respondents once the run is closed.
+ */
+export interface PulseAnswerTable {
+  id: string;
+  run_id: number;
+  item: number;
+  value: number;
+  department_id: number | null;
+}
+
+export interface PulseReminderTable {
+  id: Generated<number>;
+  run_id: number;
+  member_id: number;
+  job_run_id: number;
+  day: string;
+}
+
+export type PulseRow = Selectable<PulseTable>;
+export type PulseRun = Selectable<PulseRunTable>;

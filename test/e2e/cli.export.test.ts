@@ -107,7 +107,7 @@ describe('npm run cli -- export / report', () => {
     const report = await run('cli', ['report', 'annual', '2026', '--out', out], { env });
     expect(report.code).toBe(0);
     const sheets = await readXlsx(readFileSync(join(out, 'probity-annual-report-2026.xlsx')));
-    expect(sheets.map((s) => s.name)).toEqual(['요약', '월별·부서별 참여율', '부서별 참여', '주제별 정답률', '서약 서명', '청렴 서한']);
+    expect(sheets.map((s) => s.name)).toEqual(['요약', '월별·부서별 참여율', '부서별 참여', '주제별 정답률', '서약 서명', '청렴 서한', '청렴 체감 설문']);
     const monthly = sheets[1]!;
     expect(monthly.rows[0]).toContain('2026-03');
     const markdown = readFileSync(join(out, 'probity-annual-report-2026.md'), 'utf8');

@@ -87,6 +87,13 @@ const MATRIX: Row[] = [
   cmd('pledge status all-staff', OPERATORS),
   cmd('pledge nonsigners all-staff', OPERATORS, 'pledge.non_signers'),
   cmd('pledge close <campaign>', OPERATORS, 'pledge.close', () => ['close', '1']),
+  // The pulse (issue 14): hr/admin run it, everyone answers (an employee's harness has no run open: nothing to answer).
+  cmd('pulse', ALL),
+  cmd('pulse open integrity-climate', OPERATORS, 'pulse.open'),
+  cmd('pulse respond', ALL),
+  cmd('pulse results <run>', OPERATORS, 'pulse.results', () => ['results', '1']),
+  cmd('pulse close <run>', OPERATORS, 'pulse.close', () => ['close', '1']),
+  cmd('pulse list', OPERATORS),
   cmd('letters', ALL),
   cmd('announce', AUTHORS),
   cmd('announce template holiday', AUTHORS),
@@ -102,6 +109,7 @@ const MATRIX: Row[] = [
   cmd('export participation', OPERATORS, 'export'),
   cmd('export pledges', OPERATORS, 'export'),
   cmd('export announcements', OPERATORS, 'export'),
+  cmd('export pulses', OPERATORS, 'export'),
   cmd('report annual 2026', OPERATORS, 'report.annual'),
   cmd('schedule', OPERATORS),
   cmd('schedule list', OPERATORS),
@@ -119,7 +127,7 @@ const MATRIX: Row[] = [
   { label: 'acknowledge a message sent to them', expected: ALL, run: (h, who, f) => h.press(who, { actionId: encodeAction('announce.ack', [f.sentByManager]), label: '' }) },
 ];
 
-const TABLES = ['members', 'member_accounts', 'quiz_answers', 'pledges', 'pledge_campaigns', 'pledge_signatures', 'pledge_reminders', 'announcements', 'acknowledgements', 'schedules', 'job_runs', 'deliveries', 'audit_log'] as const;
+const TABLES = ['members', 'member_accounts', 'quiz_answers', 'pledges', 'pledge_campaigns', 'pledge_signatures', 'pledge_reminders', 'announcements', 'acknowledgements', 'pulse_runs', 'pulse_responses', 'pulse_answers', 'schedules', 'job_runs', 'deliveries', 'audit_log'] as const;
 
 let h: Harness;
 afterEach(async () => {

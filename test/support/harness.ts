@@ -12,6 +12,7 @@ import type { Reply } from '../../src/engine/reply.js';
 import { syncQuestions } from '../../src/features/content/content.repository.js';
 import { loadContent } from '../../src/features/content/loader.js';
 import { syncPledges } from '../../src/features/pledges/pledges.repository.js';
+import { syncPulses } from '../../src/features/pulse/pulse.repository.js';
 import { importRoster } from '../../src/features/people/roster.import.js';
 import { silentLogger } from '../../src/log.js';
 import { WorkingDayCalendar } from '../../src/scheduler/calendar.js';
@@ -70,6 +71,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   if (loaded.errors.length > 0) throw new Error(`fixture content invalid: ${JSON.stringify(loaded.errors)}`);
   await syncQuestions(database.db, loaded.catalog.quiz, clock.now().toISOString());
   await syncPledges(database.db, loaded.catalog.pledges, clock.now().toISOString());
+  await syncPulses(database.db, loaded.catalog.pulses, clock.now().toISOString());
   const services: Services = {
     db: database.db,
     clock,

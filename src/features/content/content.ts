@@ -1,10 +1,12 @@
 /**
  * Content packs: the model and its validation (pure). A pack is a directory with a pack.yaml (its id,
- * topics and laws) and any number of YAML files holding `quiz`, `nudges` and `pledges` lists. Every
+ * topics and laws) and any number of YAML files holding `quiz`, `nudges`, `pledges`, `templates` and
+ * `pulses` lists (pulses are read by src/features/pulse/pulse.ts). Every
  * text exists in Korean and English; every quiz item and nudge names its legal basis.
  */
 import type { MessageKey, Params } from '../../i18n/index.js';
 import { LOCALES, type Locale, type Localized } from '../../i18n/locales.js';
+import type { PulseItem } from '../pulse/pulse.js';
 
 /** Choices become buttons: Slack cuts button text at 75, Discord labels at 80. */
 export const CHOICE_TEXT_MAX = 70;
@@ -86,6 +88,7 @@ export interface ContentCatalog {
   nudges: NudgeItem[];
   pledges: PledgeItem[];
   templates: TemplateItem[];
+  pulses: PulseItem[];
   topics: Record<string, Localized>;
   laws: Record<string, Localized>;
 }
@@ -193,7 +196,7 @@ function readTopic(raw: Raw, sink: ProblemSink): string | undefined {
 }
 
 /** Every item starts alike: it must be a mapping, and its problems are reported under its slug (or position). */
-function beginItem(input: unknown, index: number, sink: ProblemSink): { raw: Raw; slug: string | undefined; item: ProblemSink } | undefined {
+export function beginItem(input: unknown, index: number, sink: ProblemSink): { raw: Raw; slug: string | undefined; item: ProblemSink } | undefined {
   if (!isObject(input)) {
     sink.forItem(`#${index + 1}`).error(undefined, 'content.error.not_an_item');
     return undefined;
@@ -336,6 +339,7 @@ export function checkReferences(catalog: ContentCatalog, errors: ContentProblem[
   }
   for (const p of catalog.pledges) unique('pledge', p);
   for (const p of catalog.templates) unique('template', p);
+  for (const p of catalog.pulses) unique('pulse', p);
 }
 
 export function localize(text: Localized, locale: Locale): string {

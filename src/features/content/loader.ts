@@ -16,9 +16,10 @@ import {
   type ContentProblem,
   type PackInfo,
 } from './content.js';
+import { readPulseItem } from '../pulse/pulse.js';
 
 export const PACK_FILE = 'pack.yaml';
-const ITEM_LISTS = ['quiz', 'nudges', 'pledges', 'templates'] as const;
+const ITEM_LISTS = ['quiz', 'nudges', 'pledges', 'templates', 'pulses'] as const;
 
 export interface LoadResult {
   catalog: ContentCatalog;
@@ -102,7 +103,7 @@ function readPackInfo(dir: string, display: string, sink: ProblemSink): PackInfo
 export function loadContent(dirs: readonly string[], base = process.cwd()): LoadResult {
   const errors: ContentProblem[] = [];
   const warnings: ContentProblem[] = [];
-  const catalog: ContentCatalog = { packs: [], quiz: [], nudges: [], pledges: [], templates: [], topics: {}, laws: {} };
+  const catalog: ContentCatalog = { packs: [], quiz: [], nudges: [], pledges: [], templates: [], pulses: [], topics: {}, laws: {} };
   const show = (path: string) => relative(base, path) || '.';
 
   for (const dir of dirs) {
@@ -152,6 +153,9 @@ export function loadContent(dirs: readonly string[], base = process.cwd()): Load
             } else if (key === 'pledges') {
               const item = readPledgeItem(entry, i, pack.id, file, fileSink);
               if (item) catalog.pledges.push(item);
+            } else if (key === 'pulses') {
+              const item = readPulseItem(entry, i, pack.id, file, fileSink);
+              if (item) catalog.pulses.push(item);
             } else {
               const item = readTemplateItem(entry, i, pack.id, file, fileSink);
               if (item) catalog.templates.push(item);

@@ -3,7 +3,9 @@ import type { Composer } from '../../delivery/dispatcher.js';
 import { translator } from '../../i18n/index.js';
 import { audienceRecipients } from '../../scheduler/plan.js';
 import type { Planner } from '../../scheduler/scheduler.js';
+import { ASSESSMENT_TOPIC, quietWindowOf } from '../../scheduler/quiet.js';
 import { activeSeasons } from '../../scheduler/seasons.js';
+import { localDay } from '../../time.js';
 import { effectiveLocale } from '../people/people.js';
 import { nudgeCard } from './nudges.cards.js';
 import { selectNudge } from './nudges.js';
@@ -26,7 +28,10 @@ async function timesSent(trx: Parameters<Planner>[1]): Promise<Map<string, numbe
 }
 
 export const planNudge: Planner = async (services, trx, schedule, slot) => {
-  const nudge = selectNudge(services.content.nudges, await timesSent(trx), activeSeasons(slot.day, services.calendar));
+  // In the survey quiet period nothing is said about the assessment.
+  const quiet = quietWindowOf(slot.day, services.config.surveyQuiet) !== undefined;
+  const candidates = quiet ? services.content.nudges.filter((n) => n.topic !== ASSESSMENT_TOPIC) : services.content.nudges;
+  const nudge = selectNudge(candidates, await timesSent(trx), activeSeasons(slot.day, services.calendar));
   if (!nudge) return null;
   return { payload: { nudge: `${nudge.pack}/${nudge.slug}` }, recipients: await audienceRecipients(trx, schedule) };
 };
@@ -36,6 +41,8 @@ export const composeNudge: Composer = async (services, { member, jobRun }) => {
   const nudge = services.content.nudges.find((n) => `${n.pack}/${n.slug}` === key);
   // A nudge removed from the content since the slot fired is not sent.
   if (!nudge) return null;
+  // Planned before the quiet period began, sent inside it: held back.
+  if (nudge.topic === ASSESSMENT_TOPIC && quietWindowOf(localDay(services.clock.now(), services.config.timezone), services.config.surveyQuiet)) return null;
   const locale = member ? effectiveLocale(member, services.config.locale) : services.config.locale;
   return nudgeCard(nudge, locale, translator(locale), services.content.laws);
 };

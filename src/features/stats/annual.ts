@@ -2,7 +2,7 @@
  * The annual evidence report: one XLSX workbook and a readable Markdown summary with the figures an
  * integrity officer attaches to the integrity-effort (청렴노력도) part of the ACRC assessment —
  * participation by month and department, quiz days held, pledge completion, leadership messages and
- * their acknowledgement rates, and the weakest topics. Every figure obeys the minimum group size.
+ * their acknowledgement rates, integrity perception pulse response rates and trend, and the weakest topics. Every figure obeys the minimum group size.
  */
 import { UserError } from '../../engine/errors.js';
 import type { Attachment } from '../../ui/card.js';
@@ -11,6 +11,7 @@ import { announcementsTable, figureText, participationTable, percentCell, pledge
 import { buildPartition, computeStats, countStats, type PartitionReport, type Period } from './metrics.js';
 import { monthPeriod } from './period.js';
 import { toXlsx } from './xlsx.js';
+import { pulseSummaryLines, pulseTable } from '../pulse/pulse.report.js';
 
 
 export async function annualReport(year: number, base: Omit<ExportContext, 'period'>): Promise<{ xlsx: Attachment; markdown: Attachment; summary: string }> {
@@ -44,6 +45,8 @@ export async function annualReport(year: number, base: Omit<ExportContext, 'peri
   byMonthRows.push([t('export.total'), ...monthly.map((m) => percentCell(m.organisation.participation))]);
 
   const hidden = t('stats.hidden');
+  const pulseOptions = { minGroupSize: ctx.options.minGroupSize, timeZone: ctx.options.timeZone };
+  const pulseLines = await pulseSummaryLines(ctx.db, t, base.locale, period, pulseOptions);
   const summaryRows: CsvCell[][] = [
     [t('report.row.period'), `${period.from} ~ ${period.to}`],
     [t('report.row.headcount'), report.headcount],
@@ -54,12 +57,14 @@ export async function annualReport(year: number, base: Omit<ExportContext, 'peri
     [t('report.row.depth'), figureText(report.depth, hidden)],
     ...report.pledges.map((p) => [t('report.row.pledge', { pledge: `${p.key} v${p.version}` }), figureText(p.completion, hidden)] as CsvCell[]),
     [t('report.row.messages'), report.announcements.length],
+    ...pulseLines.map((line) => [t('pulse.report.section'), line] as CsvCell[]),
     [t('report.row.min_group'), report.minGroupSize],
   ];
   const participation = await participationTable(ctx);
   const topics = await topicsTable(ctx);
   const pledges = await pledgesTable(ctx);
   const announcements = await announcementsTable(ctx);
+  const pulses = await pulseTable(ctx.db, t, base.locale, period, pulseOptions);
   const xlsx = await toXlsx([
     { name: t('report.sheet.summary'), header: [t('report.col.item'), t('report.col.value')], rows: summaryRows },
     { name: t('report.sheet.monthly'), header: [t('export.col.department'), ...months.map((m) => m.key)], rows: byMonthRows },
@@ -67,6 +72,7 @@ export async function annualReport(year: number, base: Omit<ExportContext, 'peri
     { name: topics.name, header: topics.header, rows: topics.rows },
     { name: pledges.name, header: pledges.header, rows: pledges.rows },
     { name: announcements.name, header: announcements.header, rows: announcements.rows },
+    { name: pulses.name, header: pulses.header, rows: pulses.rows },
   ]);
 
   const weakest = report.topics.filter((tp) => !tp.accuracy.suppressed && tp.accuracy.value !== null).slice(0, 3);
@@ -92,6 +98,10 @@ export async function annualReport(year: number, base: Omit<ExportContext, 'peri
     `## ${t('report.section.messages')}`,
     '',
     ...(report.announcements.length === 0 ? ['–'] : report.announcements.map((a) => `- #${a.announcementId} ${a.day} ${a.title}: ${a.recipients} · ${a.ackRequired ? figureText(a.acknowledgement, hidden) : t('announce.status.no_ack')}${a.failed.value ? ` · ${t('announce.list.failed', { failed: a.failed.value })}` : ''}`)),
+    '',
+    `## ${t('pulse.report.section')}`,
+    '',
+    ...(pulseLines.length === 0 ? ['–'] : pulseLines.map((line) => `- ${line}`)),
     '',
     `## ${t('report.section.topics')}`,
     '',

@@ -1,8 +1,10 @@
 /**
  * Evidence exports: participation (one row per department's direct members, so headcounts add up to
  * the organisation's), topics (accuracy by legal topic, aggregate only), pledges (who signed which
- * version when, with the text's fingerprint: completion is evidence) and announcements (leadership
- * messages, with their audience, acknowledgement rates and failed deliveries). CSV (UTF-8 with BOM, formula-safe) or XLSX.
+ * version when, with the text's fingerprint: completion is evidence), announcements (leadership
+ * messages, with their audience, acknowledgement rates and failed deliveries) and pulses (response
+ * rates and answer figures of the integrity perception pulses closed in the period). CSV (UTF-8 with
+ * BOM, formula-safe) or XLSX.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
@@ -17,8 +19,9 @@ import { UNASSIGNED_DEPARTMENT } from '../people/people.repository.js';
 import { toCsv, type CsvCell } from './csv.js';
 import { computeStats, participationByDepartmentPartition, type Period, type RateFigure, type StatsOptions } from './metrics.js';
 import { toXlsx } from './xlsx.js';
+import { pulseTable } from '../pulse/pulse.report.js';
 
-export const EXPORT_KINDS = ['participation', 'topics', 'pledges', 'announcements'] as const;
+export const EXPORT_KINDS = ['participation', 'topics', 'pledges', 'announcements', 'pulses'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -193,6 +196,7 @@ const BUILDERS: Record<ExportKind, (ctx: ExportContext) => Promise<Table>> = {
   topics: topicsTable,
   pledges: pledgesTable,
   announcements: announcementsTable,
+  pulses: (ctx) => pulseTable(ctx.db, ctx.t, ctx.locale, ctx.period, { minGroupSize: ctx.options.minGroupSize, timeZone: ctx.options.timeZone }),
 };
 
 export async function buildExport(kind: ExportKind, format: ExportFormat, ctx: ExportContext): Promise<Attachment> {

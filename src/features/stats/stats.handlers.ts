@@ -14,6 +14,7 @@ import { hasAnyRole, OPERATORS } from '../../engine/roles.js';
 import { context, fields, text, type Block } from '../../ui/card.js';
 import { isWithin } from '../people/audience.js';
 import { departmentById, recordAudit, UNASSIGNED_DEPARTMENT } from '../people/people.repository.js';
+import { pulseSummaryLines } from '../pulse/pulse.report.js';
 import { annualReport } from './annual.js';
 import { renderParticipationChart } from './chart.js';
 import { buildExport, EXPORT_FORMATS, EXPORT_KINDS, exportBase, figureText, isExportKind, shownPath, statsOptions, type ExportFormat } from './exports.js';
@@ -113,9 +114,14 @@ const stats: CommandRoute = {
     const report = await computeStats(ctx.db, { period, departmentId }, statsOptions(ctx));
     await recordAudit(ctx.db, { actorMemberId: ctx.member.id, actorLabel: ctx.member.name, action: 'stats.view', details: { period: period.key, departmentId, audienceSize: report.headcount }, nowIso: ctx.nowIso });
     const title = ctx.t('stats.title', { scope: report.scope.path ? shownPath(ctx.t, report.scope.path) : ctx.t('stats.organisation'), period: `${period.from} ~ ${period.to}` });
+    const blocks = summaryBlocks(ctx, report);
+    // Pulse figures are the organisation's: shown on the organisation's card only.
+    const pulses = departmentId === null ? await pulseSummaryLines(ctx.db, ctx.t, ctx.locale, period, { minGroupSize: ctx.config.minGroupSize, timeZone: ctx.config.timezone }) : [];
+    if (pulses.length > 0) blocks.splice(blocks.length - 1, 0, text(`**${ctx.t('pulse.stats.title')}**
+${pulses.map((l) => `- ${l}`).join('\n')}`));
     return ephemeral({
       text: title,
-      card: { title, blocks: summaryBlocks(ctx, report) },
+      card: { title, blocks },
       files: [{ name: `probity-stats-${period.key.replace(/[^0-9A-Za-z.-]+/g, '_')}.png`, data: await chartFor(ctx, report), contentType: 'image/png', title }],
     });
   },

@@ -9,6 +9,7 @@ import { allSchedules, scheduleByName, setPaused } from '../../scheduler/schedul
 import { context, text } from '../../ui/card.js';
 import { clockText, localClock } from '../../time.js';
 import { SYSTEM_SCHEDULE_PREFIX } from '../../delivery/oneOff.js';
+import { quietWindowOf } from '../../scheduler/quiet.js';
 
 /** HH:MM in the organisation's time zone: operators read 09:00, not 00:00Z. */
 function localTime(instant: Date, timeZone: string): string {
@@ -71,6 +72,10 @@ const status: CommandRoute = {
     const blocks = [text(lines.length > 0 ? lines.join('\n') : t('status.none'))];
     const uncovered = ctx.calendar.uncoveredSoon(ctx.today);
     if (uncovered) blocks.push(context(t('status.calendar_warning', { until: uncovered })));
+    if (ctx.config.surveyQuiet.length > 0) {
+      const windows = ctx.config.surveyQuiet.map((w) => `${w.from}~${w.to}`).join(', ');
+      blocks.push(context(t(quietWindowOf(ctx.today, ctx.config.surveyQuiet) ? 'pulse.status.quiet_now' : 'pulse.status.quiet', { windows })));
+    }
     if (reasons.length > 0) blocks.push(context(t('status.failures', { reasons: reasons.map((r) => `${r.error ?? '?'} ${Number(r.n)}`).join(', ') })));
     return ephemeral({ text: t('status.title'), card: { title: t('status.title'), blocks } });
   },
