@@ -135,7 +135,8 @@ async function main(argv: readonly string[]): Promise<number> {
       await dispatcher.stop();
     });
 
-    if (console) await console.run();
+    // SIGTERM stops the console cleanly too (a service manager, a container), not only Ctrl+D.
+    if (console) await Promise.race([console.run(), untilSignal()]);
     else await untilSignal();
     return 0;
   } finally {
