@@ -9,6 +9,7 @@ import { parsePeriod } from './features/stats/metrics.js';
 import { silentLogger } from './log.js';
 import { DEFAULT_EXPORT_DIR, saveAttachment } from './exports.js';
 import { loadConfig, type Config } from './config.js';
+import { backupSqlite } from './db/backup.js';
 import { createDb } from './db/createDb.js';
 import { migrateToLatest } from './db/migrate.js';
 import { ContentError, formatProblem, loadContent } from './features/content/loader.js';
@@ -188,6 +189,26 @@ async function reportCommand(config: Config, args: string[], io: CliIo): Promise
   });
 }
 
+/** backup <file>: an online, checked copy of the SQLite database; PostgreSQL is backed up with pg_dump. */
+async function backupCommand(config: Config, args: string[], io: CliIo): Promise<number> {
+  const [destination, ...extra] = args;
+  if (!destination || destination.startsWith('--') || extra.length > 0) {
+    io.err(t(config.locale, 'cli.backup.usage'));
+    return 1;
+  }
+  if (config.database.dialect !== 'sqlite') {
+    io.err(t(config.locale, 'cli.backup.postgres'));
+    return 1;
+  }
+  const { path } = config.database;
+  return reportingUserErrors(config, io, async () => {
+    const started = performance.now();
+    const copy = await backupSqlite(path, destination);
+    io.out(t(config.locale, 'cli.backup.done', { path: copy.path, pages: copy.pages, seconds: ((performance.now() - started) / 1000).toFixed(2) }));
+    return 0;
+  });
+}
+
 /** A command an adapter adds (e.g. "discord register"); composed in src/main.ts. */
 export type CliExtension = (config: Config, args: string[], io: CliIo) => Promise<number>;
 
@@ -210,10 +231,13 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env?: R
     case 'report':
       if (sub === 'annual') return reportCommand(config, rest, io);
       break;
+    case 'backup':
+      return backupCommand(config, [sub ?? '', ...rest].filter((a) => a !== ''), io);
     case undefined:
     case 'help':
     case '--help':
       io.out(t(config.locale, 'cli.usage'));
+      io.out(t(config.locale, 'cli.backup.usage'));
       return command === undefined ? 1 : 0;
   }
   io.err(t(config.locale, 'cli.unknown_command', { command: [command, sub].filter(Boolean).join(' ') }));

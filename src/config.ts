@@ -41,6 +41,12 @@ export interface DiscordConfig {
   readonly roleMap: Readonly<Record<string, string>>;
 }
 
+export interface HttpConfig {
+  /** 0 asks the system for a free port (tests). */
+  readonly port: number;
+  readonly host: string;
+}
+
 export interface Config {
   readonly database: DatabaseConfig;
   readonly timezone: string;
@@ -76,6 +82,8 @@ export interface Config {
   readonly answerRetentionDays: number;
   /** The organisation's name, for message templates ("우리 기관" when not set). */
   readonly organisationName: string | undefined;
+  /** The operations listener (/healthz, /readyz, /metrics); undefined when it is off. */
+  readonly http: HttpConfig | undefined;
   /** Present when Slack is configured. */
   readonly slack: SlackConfig | undefined;
   /** Present when Discord is configured. */
@@ -97,6 +105,10 @@ export const DEFAULT_WORKING_HOURS = '09:00-18:00';
 export const DEFAULT_PLEDGE_REMINDER_MAX = 3;
 export const DEFAULT_MIN_GROUP_SIZE = 5;
 export const DEFAULT_ANSWER_RETENTION_DAYS = 730;
+export const DEFAULT_HTTP_PORT = 8080;
+/** All interfaces, so that a container's published port and a Prometheus server on the network reach it. */
+export const DEFAULT_HTTP_HOST = '0.0.0.0';
+const MAX_PORT = 65535;
 
 export const DEFAULT_PULSE_REMINDER_MAX = 2;
 
@@ -199,6 +211,8 @@ export function loadConfig(env: Env | undefined = process.env): Config {
   const slack = parseSlack(value, issues);
   const discord = parseDiscord(value, issues);
 
+  const http = parseHttp(value, slack !== undefined || discord !== undefined, slack, issues);
+
   if (issues.length > 0) throw new ConfigError(issues);
   return Object.freeze({
     database: Object.freeze(database),
@@ -220,6 +234,7 @@ export function loadConfig(env: Env | undefined = process.env): Config {
     surveyQuiet: Object.freeze(surveyQuiet),
     answerRetentionDays,
     organisationName,
+    http: http ? Object.freeze(http) : undefined,
     slack: slack ? Object.freeze(slack) : undefined,
     discord: discord ? Object.freeze(discord) : undefined,
   });
@@ -442,4 +457,23 @@ function parseDiscord(value: Read, issues: ConfigIssue[]): DiscordConfig | undef
     apiUrl: parseUrl('DISCORD_API_URL', value('DISCORD_API_URL'), issues),
     roleMap: parseMapping('DISCORD_ROLE_MAP', value('DISCORD_ROLE_MAP'), (v) => /^role:(employee|manager|hr|admin)$/.test(v) || /^department:.+/.test(v), issues),
   };
+}
+
+/**
+ * The operations listener is on wherever Probity runs unattended (Slack, Discord, Socket Mode
+ * included) and off in console mode unless PROBITY_HTTP_PORT is set; "off" turns it off anywhere.
+ */
+function parseHttp(value: Read, unattended: boolean, slack: SlackConfig | undefined, issues: ConfigIssue[]): HttpConfig | undefined {
+  const raw = value('PROBITY_HTTP_PORT');
+  const host = value('PROBITY_HTTP_HOST') ?? DEFAULT_HTTP_HOST;
+  if (raw?.toLowerCase() === 'off' || (raw === undefined && !unattended)) return undefined;
+  const port = raw === undefined ? DEFAULT_HTTP_PORT : Number(raw);
+  if (!/^\d+$/.test(raw ?? String(port)) || port > MAX_PORT) {
+    issues.push({ variable: 'PROBITY_HTTP_PORT', ko: `0부터 ${MAX_PORT} 사이의 포트 번호 또는 off 여야 합니다: "${raw}"`, en: `must be a port number from 0 to ${MAX_PORT}, or off, not "${raw}"` });
+    return undefined;
+  }
+  if (slack && slack.appToken === undefined && port !== 0 && slack.port === port) {
+    issues.push({ variable: 'PROBITY_HTTP_PORT', ko: `SLACK_PORT 와 같은 포트(${port})는 쓸 수 없습니다`, en: `cannot be the same port as SLACK_PORT (${port})` });
+  }
+  return { port, host };
 }

@@ -1,6 +1,7 @@
 /**
  * Composition root: config → logger → database, migrations, content, schedules → engine → adapters →
- * scheduler and outbox dispatcher. The only file in src/ that may import adapters/.
+ * scheduler and outbox dispatcher, with the operations listener (/healthz, /readyz, /metrics) when it
+ * is on. The only file in src/ that may import adapters/.
  * Slack and Discord run when their variables are set; otherwise the console does.
  * `main.ts cli …` runs the admin commands (npm run cli), with the adapters' own commands added.
  */
@@ -20,6 +21,8 @@ import { localDay } from './time.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { ScheduleError } from './scheduler/schedules.js';
 import { t } from './i18n/index.js';
+import { platformCheck } from './ops/health.js';
+import { startOperations } from './ops/operations.js';
 
 function argValue(argv: readonly string[], flag: string): string | undefined {
   const i = argv.indexOf(flag);
@@ -73,6 +76,14 @@ async function main(argv: readonly string[]): Promise<number> {
     const engine = createEngine(services);
     const ports: ChatPort[] = [];
     let console: ConsoleAdapter | undefined;
+    // Readiness asks the adapters once they exist; until then their platform counts as down.
+    let slackConnected = () => false;
+    let discordConnected = () => false;
+    if (config.http) {
+      const platforms = [...(config.slack ? [platformCheck('slack', () => slackConnected())] : []), ...(config.discord ? [platformCheck('discord', () => discordConnected())] : [])];
+      const operations = await startOperations(services, config.http, platforms);
+      stops.unshift(operations.stop);
+    }
 
     // Platform SDKs are loaded only when their platform is configured: the console and the admin
     // commands start without them.
@@ -80,6 +91,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const { createSlackAdapter } = await import('../adapters/slack/app.js');
       const slack = createSlackAdapter(engine, services, config.slack);
       await slack.start();
+      slackConnected = slack.connected;
       stops.unshift(slack.stop);
       ports.push(slack.port);
       // In the background: a slow or rate-limited directory must not keep Probity from running.
@@ -92,6 +104,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const { createDiscordAdapter } = await import('../adapters/discord/app.js');
       const discord = createDiscordAdapter(engine, services, config.discord);
       await discord.start();
+      discordConnected = () => discord.client.isReady();
       stops.unshift(discord.stop);
       ports.push(discord.port);
     }
@@ -122,7 +135,8 @@ async function main(argv: readonly string[]): Promise<number> {
       await dispatcher.stop();
     });
 
-    if (console) await console.run();
+    // SIGTERM stops the console cleanly too (a service manager, a container), not only Ctrl+D.
+    if (console) await Promise.race([console.run(), untilSignal()]);
     else await untilSignal();
     return 0;
   } finally {

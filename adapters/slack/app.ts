@@ -6,6 +6,7 @@
  * WebClient retries are off: the outbox and Slack's own idempotent design (answers are unique per
  * member and day in the database) handle repeats.
  */
+import type { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type App as BoltApp, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
 import { ErrorCode, type WebClient } from '@slack/web-api';
@@ -65,6 +66,8 @@ export interface SlackAdapter {
   /** Starts receiving; in HTTP mode, resolves with the port the receiver listens on. */
   start(): Promise<{ port: number | undefined }>;
   stop(): Promise<void>;
+  /** For readiness: the socket is connected (Socket Mode), or the receiver listens (HTTP). */
+  connected(): boolean;
   syncDirectory(): Promise<DirectorySummary>;
 }
 
@@ -248,13 +251,20 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
     return byUser;
   }
 
+  let connected = false;
   return {
     app,
     port,
     client,
     async start() {
       if (config.appToken) {
+        // Bolt keeps its Socket Mode client on the receiver it made; its state events say whether the
+        // socket is up between reconnects.
+        const socket = (app as unknown as { receiver?: { client?: EventEmitter } }).receiver?.client;
+        socket?.on('connected', () => void (connected = true));
+        for (const state of ['reconnecting', 'disconnecting', 'disconnected']) socket?.on(state, () => void (connected = false));
         await app.start();
+        connected = true;
         log.info({ mode: 'socket' }, 'slack adapter started');
         return { port: undefined };
       }
@@ -262,9 +272,14 @@ export function createSlackAdapter(engine: Engine, services: Services, config: S
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : config.port;
       log.info({ mode: 'http', port, path: '/slack/events' }, 'slack adapter started');
+      connected = true;
       return { port };
     },
-    stop: async () => void (await app.stop()),
+    stop: async () => {
+      connected = false;
+      await app.stop();
+    },
+    connected: () => connected,
     syncDirectory: syncDirectoryNow,
   };
 }

@@ -23,3 +23,9 @@ export async function migrateDownAll(db: Kysely<any>): Promise<string[]> {
   const { NO_MIGRATIONS } = await import('kysely');
   return check(await migrator(db).migrateTo(NO_MIGRATIONS));
 }
+
+/** The migrations this build knows that the database has not applied (readiness: empty when current). */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const known = await migrator(db).getMigrations();
+  return known.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

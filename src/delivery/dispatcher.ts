@@ -15,6 +15,7 @@ import { DeliveryError, type ChatPort, type Recipient } from './port.js';
 import { realSleep, TokenBucket, type Sleep } from './rateLimiter.js';
 import { backoffMs } from './retry.js';
 import { addDays, localDay } from '../time.js';
+import { NO_METRICS, type Metrics } from '../ops/metrics.js';
 
 export interface Outgoing {
   delivery: Delivery;
@@ -66,6 +67,10 @@ export class Dispatcher {
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private released = false;
+  /** Set by stop(): the message on the wire is finished, the rest of the batch goes back to the queue. */
+  private stopping = false;
+  private readonly stopRequested: Promise<void>;
+  private requestStop: () => void = () => undefined;
 
   constructor(
     private readonly services: Services,
@@ -74,6 +79,7 @@ export class Dispatcher {
   ) {
     this.ports = new Map(ports.map((p) => [p.platform, p]));
     this.sleep = options.sleep ?? realSleep;
+    this.stopRequested = new Promise((resolve) => (this.requestStop = resolve));
     for (const port of ports) {
       const rate = services.config.rateLimits[port.platform] ?? 1;
       this.buckets.set(port.platform, new TokenBucket(rate, Math.max(1, rate * BURST_SECONDS), services.clock, this.sleep));
@@ -101,6 +107,7 @@ export class Dispatcher {
     let next = batch.length > 0 ? this.prepareSafely(batch[0]!, context) : undefined;
     for (let i = 0; i < batch.length; i++) {
       const prepared = await next!;
+      if (this.stopping) break;
       next = i + 1 < batch.length ? this.prepareSafely(batch[i + 1]!, context) : undefined;
       if (prepared) await this.send(prepared);
     }
@@ -158,10 +165,19 @@ export class Dispatcher {
     this.wakeUp?.();
   }
 
+  /**
+   * Stops cleanly (SIGTERM): the message in flight is finished and recorded, and the rows this
+   * instance had claimed but not sent go back to pending at once, for the next start or another
+   * instance, rather than waiting for their claims to lapse.
+   */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
+    this.requestStop();
     this.wake();
     await this.loop;
+    const released = await releaseClaims(this.services.db, this.services.config.instanceId);
+    if (released > 0) this.services.log.info({ released }, 'unsent deliveries returned to the outbox on stop');
   }
 
   /**
@@ -204,6 +220,7 @@ export class Dispatcher {
     const target = this.target(delivery, context.people);
     if ('failure' in target) {
       await markFinal(db, delivery.id, this.services.config.instanceId, { status: 'failed', attempts, error: target.failure });
+      this.metrics.deliveryFailed('none', target.failure);
       return null;
     }
     if ('skip' in target) {
@@ -218,7 +235,7 @@ export class Dispatcher {
       message = await composer(this.services, { delivery, jobRun: run.jobRun, schedule: run.schedule, member, platform: port.platform });
     } catch (error) {
       log.error({ err: error, deliveryId: delivery.id }, 'composing a delivery failed');
-      await this.retryOrFail(delivery.id, attempts, 'compose_error');
+      await this.retryOrFail(delivery.id, attempts, 'compose_error', port.platform);
       return null;
     }
     if (message === null) {
@@ -232,7 +249,9 @@ export class Dispatcher {
   private async send({ delivery, attempts, port, recipient, message }: Prepared): Promise<void> {
     const { db, clock, config, log } = this.services;
     const bucket = this.buckets.get(port.platform)!;
-    await bucket.take();
+    // A long pause (a platform's Retry-After) does not hold up a stop: the row is returned unsent.
+    await Promise.race([bucket.take(), this.stopRequested]);
+    if (this.stopping) return;
     // Waiting for the bucket may have outlasted the claim: send only while this instance still holds it.
     const leaseUntil = new Date(clock.now().getTime() + (this.options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString();
     if (!(await renewClaim(db, delivery.id, config.instanceId, leaseUntil))) {
@@ -242,29 +261,46 @@ export class Dispatcher {
     try {
       const sent = await port.send(recipient, message);
       await markSent(db, delivery.id, config.instanceId, { platform: port.platform, ref: `${sent.conversationId}/${sent.messageId}`, nowIso: clock.now().toISOString(), attempts });
+      this.metrics.deliverySent(port.platform);
     } catch (error) {
       if (!(error instanceof DeliveryError)) {
         log.warn({ err: error, deliveryId: delivery.id }, 'unexpected send error, will retry');
-        await this.retryOrFail(delivery.id, attempts, 'send_error');
+        await this.retryOrFail(delivery.id, attempts, 'send_error', port.platform);
         return;
       }
       const { failure, reason } = error;
       if (failure.kind === 'permanent') {
         await markFinal(db, delivery.id, this.services.config.instanceId, { status: 'failed', attempts, error: reason, platform: port.platform });
+        this.metrics.deliveryFailed(port.platform, reason);
       } else if (failure.kind === 'rate_limited') {
         if (failure.global) bucket.pause(failure.retryAfterMs);
-        if (attempts >= config.maxDeliveryAttempts) await markFinal(db, delivery.id, this.services.config.instanceId, { status: 'failed', attempts, error: reason, platform: port.platform });
-        else await markRetry(db, delivery.id, config.instanceId, { attempts, nextAttemptIso: new Date(clock.now().getTime() + failure.retryAfterMs).toISOString(), error: reason });
+        this.metrics.rateLimitPause(port.platform, failure.global ? 'global' : 'route');
+        if (attempts >= config.maxDeliveryAttempts) {
+          await markFinal(db, delivery.id, this.services.config.instanceId, { status: 'failed', attempts, error: reason, platform: port.platform });
+          this.metrics.deliveryFailed(port.platform, reason);
+        } else {
+          await markRetry(db, delivery.id, config.instanceId, { attempts, nextAttemptIso: new Date(clock.now().getTime() + failure.retryAfterMs).toISOString(), error: reason });
+          this.metrics.deliveryRetried(port.platform, reason);
+        }
       } else {
-        await this.retryOrFail(delivery.id, attempts, reason);
+        await this.retryOrFail(delivery.id, attempts, reason, port.platform);
       }
     }
   }
 
-  private async retryOrFail(id: number, attempts: number, reason: string): Promise<void> {
+  private async retryOrFail(id: number, attempts: number, reason: string, platform: Platform | 'none' = 'none'): Promise<void> {
     const { db, clock, config } = this.services;
-    if (attempts >= config.maxDeliveryAttempts) await markFinal(db, id, config.instanceId, { status: 'failed', attempts, error: reason });
-    else await markRetry(db, id, config.instanceId, { attempts, nextAttemptIso: new Date(clock.now().getTime() + backoffMs(attempts, this.options.random)).toISOString(), error: reason });
+    if (attempts >= config.maxDeliveryAttempts) {
+      await markFinal(db, id, config.instanceId, { status: 'failed', attempts, error: reason });
+      this.metrics.deliveryFailed(platform, reason);
+    } else {
+      await markRetry(db, id, config.instanceId, { attempts, nextAttemptIso: new Date(clock.now().getTime() + backoffMs(attempts, this.options.random)).toISOString(), error: reason });
+      this.metrics.deliveryRetried(platform, reason);
+    }
+  }
+
+  private get metrics(): Metrics {
+    return this.services.metrics ?? NO_METRICS;
   }
 
   /** The members a batch addresses and their chat accounts, in two queries rather than two per row. */

@@ -141,3 +141,30 @@ export async function nextDueAt(db: DbOrTrx): Promise<string | undefined> {
   const row = await db.selectFrom('deliveries').select((eb) => eb.fn.min('next_attempt_at').as('at')).where('status', '=', 'pending').executeTakeFirst();
   return row?.at ?? undefined;
 }
+
+export interface OutboxBacklog {
+  /** Rows waiting to be sent, now or at a later attempt. */
+  pending: number;
+  /** Rows claimed by an instance and not yet settled. */
+  sending: number;
+  /** When the longest-waiting row that is due now became due; undefined when nothing is due. */
+  oldestDueAt: string | undefined;
+}
+
+/** The outbox's backlog, for monitoring: a growing count or an old due row means sending is stuck. */
+export async function outboxBacklog(db: DbOrTrx, nowIso: string): Promise<OutboxBacklog> {
+  const counts = await db
+    .selectFrom('deliveries')
+    .select(['status', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('status', 'in', ['pending', 'sending'])
+    .groupBy('status')
+    .execute();
+  const oldest = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+    .where('status', 'in', ['pending', 'sending'])
+    .where('next_attempt_at', '<=', nowIso)
+    .executeTakeFirst();
+  const count = (status: string) => Number(counts.find((c) => c.status === status)?.n ?? 0);
+  return { pending: count('pending'), sending: count('sending'), oldestDueAt: oldest?.at ?? undefined };
+}

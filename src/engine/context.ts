@@ -4,6 +4,7 @@ import type { Member } from '../db/schema.js';
 import type { ContentCatalog } from '../features/content/content.js';
 import type { Locale, Translator } from '../i18n/index.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { WorkingDayCalendar } from '../scheduler/calendar.js';
 import type { Clock, Day } from '../time.js';
 import type { InboundEvent } from './events.js';
@@ -17,6 +18,8 @@ export interface Services {
   calendar: WorkingDayCalendar;
   content: ContentCatalog;
   log: Logger;
+  /** Where the core reports its work for monitoring; nothing is recorded when absent. */
+  metrics?: Metrics;
 }
 
 /** One request: the services plus who is asking, in which language, on which organisation-local day. */

@@ -15,6 +15,8 @@ import { failure, none, type Reply } from './reply.js';
 import { hasAnyRole, parseRoles } from './roles.js';
 import type { ActionRoute, CommandRoute, FormRoute, Routes } from './routes.js';
 
+const MS_PER_SECOND = 1000;
+
 export class Engine {
   private readonly commands: Map<string, CommandRoute>;
   private readonly actions: Map<string, ActionRoute>;
@@ -37,6 +39,15 @@ export class Engine {
   }
 
   async dispatch(event: InboundEvent): Promise<Reply> {
+    const started = performance.now();
+    try {
+      return await this.answer(event);
+    } finally {
+      this.services.metrics?.handlerDuration(event.type, (performance.now() - started) / MS_PER_SECOND);
+    }
+  }
+
+  private async answer(event: InboundEvent): Promise<Reply> {
     let locale: Locale = this.services.config.locale;
     try {
       const ctx = await this.context(event);

@@ -130,6 +130,14 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'cli.content.ok': '{packs} content pack(s) valid: {quiz} quiz items, {nudges} nudges, {pledges} pledges, {pulses} pulses.',
   'cli.content.warnings': '{count} point(s) to check:',
 
+  // Backups (npm run cli -- backup <file>)
+  'cli.backup.usage': '  backup <file>                             a consistent copy of the SQLite database, also while Probity runs',
+  'cli.backup.done': 'Backup written: {path} ({pages} pages, integrity check passed, {seconds} s).',
+  'cli.backup.exists': 'The file already exists; choose a new name: {path}',
+  'cli.backup.no_database': 'There is no SQLite database file at {path}',
+  'cli.backup.postgres': 'backup copies SQLite databases; for PostgreSQL use pg_dump (see README "Backups").',
+  'cli.backup.corrupt': 'The copy failed its integrity check and was removed: {detail}',
+
   'console.welcome': 'Probity console. Type `/integrity help` for commands; press a button by typing its number. Ctrl+D to quit.',
   'console.no_such_button': 'There is no button {number}.',
   'console.as_usage': 'Usage: /as <employee no>  (/as local for the local administrator)',

@@ -137,6 +137,14 @@ export const ko = {
   'cli.content.ok': '콘텐츠 팩 {packs}개 검사 통과: 퀴즈 {quiz}문항, 넛지 {nudges}개, 서약 {pledges}개, 체감 설문 {pulses}개.',
   'cli.content.warnings': '확인할 점 {count}건:',
 
+  // 백업 (npm run cli -- backup <파일>)
+  'cli.backup.usage': '  backup <파일>                             실행 중에도 SQLite 데이터베이스의 일관된 사본 만들기',
+  'cli.backup.done': '백업했습니다: {path} ({pages}페이지, 무결성 검사 통과, {seconds}초).',
+  'cli.backup.exists': '파일이 이미 있습니다. 새 이름을 정하세요: {path}',
+  'cli.backup.no_database': 'SQLite 데이터베이스 파일이 없습니다: {path}',
+  'cli.backup.postgres': 'backup 명령은 SQLite 데이터베이스를 복사합니다. PostgreSQL 은 pg_dump 를 쓰세요 (README 「백업」 참조).',
+  'cli.backup.corrupt': '사본이 무결성 검사를 통과하지 못해 지웠습니다: {detail}',
+
   // 콘솔
   'console.welcome': 'Probity 콘솔입니다. `/integrity help` 로 명령을 보고, 버튼은 번호를 입력해 누르세요. 끝내려면 Ctrl+D.',
   'console.no_such_button': '{number}번 버튼이 없습니다.',

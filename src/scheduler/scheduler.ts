@@ -17,11 +17,15 @@ import { planDeliveries, type PlannedRecipient } from '../delivery/outbox.reposi
 import { localDay, type Day } from '../time.js';
 import { CronMatcher, floorToMinute, localMinutes } from './cron.js';
 import { allSchedules, type Schedule } from './schedules.repository.js';
+import type { SlotMetricStatus } from '../ops/metrics.js';
 
 /** How far back the scheduler looks for slots to record when it has been down. */
 export const MAX_LOOKBACK_MS = 7 * 86_400_000;
 /** A slot fired within this long of its time counts as on time, whatever the cut-off. */
 export const ON_TIME_GRACE_MS = 5 * 60_000;
+
+/** How each recorded slot counts for monitoring: a planned slot is one that fired. */
+const SLOT_METRIC: Readonly<Record<JobRunStatus, SlotMetricStatus>> = { planned: 'fired', skipped: 'skipped', missed: 'missed' };
 
 export interface PlannedRun {
   payload: Record<string, unknown>;
@@ -90,7 +94,10 @@ export class Scheduler {
       const floor = Math.max(createdDayStart, last?.slot ? Date.parse(last.slot) : 0, now.getTime() - MAX_LOOKBACK_MS, scannedTo);
       for (const instant of this.matcher(schedule).fireTimesBetween(new Date(floor), now)) {
         const outcome = await this.handleSlot(schedule, instant, now);
-        if (outcome) outcomes.push(outcome);
+        if (outcome) {
+          outcomes.push(outcome);
+          this.services.metrics?.slot(schedule.kind, SLOT_METRIC[outcome.status]);
+        }
       }
       // Minutes already walked are not walked again at the next tick (a weekly schedule would
       // otherwise re-test up to a week of minutes every minute).
