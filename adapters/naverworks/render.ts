@@ -24,8 +24,10 @@ export interface NaverWorksMessageAction {
   label: string;
   /** What the member is shown to have sent when pressing it. */
   text: string;
-  /** Comes back in the message callback's content.postback. */
-  postback: string;
+  /** Comes back in the message callback's content.postback; without one the text is read as typed. */
+  postback?: string;
+  /** The label in the member's client language (en_US …), where it differs from `label`. */
+  i18nLabels?: { language: string; label: string }[];
 }
 export type NaverWorksAction = NaverWorksMessageAction;
 
