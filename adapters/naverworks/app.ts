@@ -74,7 +74,9 @@ export function directoryUser(user: NaverWorksUser) {
 export function createNaverWorksAdapter(engine: Engine, services: Services, config: NaverWorksConfig, options: { fetch?: Fetch } = {}): NaverWorksAdapter {
   const { log } = services;
   const scopes = ['bot', ...(config.domainId ? ['user.read'] : [])];
-  const client = new NaverWorksClient(config, scopes, { ...(options.fetch ? { fetch: options.fetch } : {}), now: () => services.clock.now().getTime() });
+  // The token's times are real-world ones (NAVER WORKS checks the assertion against its clock), so the
+  // client keeps the system time rather than the services' clock.
+  const client = new NaverWorksClient(config, scopes, options.fetch ? { fetch: options.fetch } : {});
 
   /** The member's own language, for the notes the adapter adds; the organisation's before they are known. */
   async function localeOf(userId: string): Promise<Locale> {

@@ -23,6 +23,8 @@ export interface FakeNaverWorksOptions {
   /** SPKI PEM of the service account's key pair. */
   publicKey: string;
   botId: string;
+  /** The time the assertion's iat/exp are checked against; the real time unless told. */
+  now?: () => number;
   /** Seconds, as the token endpoint states them. */
   tokenLifetimeS?: number;
   users?: { userId: string; email?: string; userName?: { lastName?: string; firstName?: string }; isDeleted?: boolean; isSuspended?: boolean }[];
@@ -102,7 +104,7 @@ export async function startFakeNaverWorks(options: FakeNaverWorksOptions): Promi
     if (request.method === 'POST' && url.pathname === '/oauth2/v2.0/token') {
       const form = new URLSearchParams(body);
       try {
-        const { payload } = await jwtVerify(form.get('assertion') ?? '', publicKey, { issuer: options.clientId, subject: options.serviceAccount, algorithms: ['RS256'] });
+        const { payload } = await jwtVerify(form.get('assertion') ?? '', publicKey, { issuer: options.clientId, subject: options.serviceAccount, algorithms: ['RS256'], ...(options.now ? { currentDate: new Date(options.now()) } : {}) });
         if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer' || form.get('client_id') !== options.clientId || form.get('client_secret') !== options.clientSecret) throw new Error('client');
         fake.tokenRequests.push({ grantType: form.get('grant_type'), scope: form.get('scope'), claims: payload as Record<string, unknown> });
       } catch {
