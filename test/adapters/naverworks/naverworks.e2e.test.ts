@@ -153,6 +153,20 @@ describe('NAVER WORKS adapter (signed callbacks on the HTTP listener, the real c
     expect(fake.messages).toEqual([]);
   });
 
+  it('a callback over 1 MiB → 413 before its signature is even checked; nothing is sent', async () => {
+    await start();
+    const raw = JSON.stringify({ ...typed(KIM, '/integrity quiz'), padding: 'x'.repeat(1024 * 1024) });
+    const response = await fetch(callbackUrl, { method: 'POST', headers: { 'X-WORKS-Signature': signatureOf(Buffer.from(raw), BOT_SECRET) }, body: raw });
+    expect(response.status).toBe(413);
+    expect(fake.messages).toEqual([]);
+  });
+
+  it('an export asked for in NAVER WORKS: the file is not sent, the reply names it and points to the command line, in the member\'s language', async () => {
+    await start();
+    await adapter.port.send({ kind: 'user', workspace: 'naverworks', userId: KIM }, { text: '참여 현황', files: [{ name: 'participation-2026-11.csv', data: new Uint8Array([65]), contentType: 'text/csv' }] });
+    expect(fake.messages).toEqual([{ to: { kind: 'user', id: KIM }, content: { type: 'text', text: '참여 현황\n📎 participation-2026-11.csv 파일은 NAVER WORKS 로 보낼 수 없습니다. 명령줄의 export 명령을 사용하세요.' } }]);
+  });
+
   it('directory sync links by e-mail; the scheduled quiz reaches both members through the outbox, a 429 waited out for its Retry-After', async () => {
     await start(DAILY_QUIZ);
     const synced = await adapter.syncDirectory();
