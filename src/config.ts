@@ -3,7 +3,7 @@
  * malformed value stops Probity with a message that names the variable (in Korean and English, because
  * the locale itself may be what is wrong).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isLocale, type Locale } from './i18n/locales.js';
 import { isTimeZone } from './time.js';
@@ -39,6 +39,26 @@ export interface DiscordConfig {
   readonly apiUrl: string | undefined;
   /** Discord role id → Probity role ("role:hr") or department path ("department:행정국/감사과"). */
   readonly roleMap: Readonly<Record<string, string>>;
+}
+
+export interface NaverWorksConfig {
+  /** The Developer Console app's Client ID and Client Secret (secret). */
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The service account (…@…serviceaccount) the JWT assertion is issued for. */
+  readonly serviceAccount: string;
+  /** The service account's private key, PKCS#8 PEM. Secret. */
+  readonly privateKey: string;
+  readonly botId: string;
+  /** Verifies callbacks (X-WORKS-Signature). Secret. */
+  readonly botSecret: string;
+  /** The tenant's domain, for the directory sync (users list); no sync without it. */
+  readonly domainId: string | undefined;
+  /** Where NAVER WORKS posts callbacks on Probity's HTTP listener. */
+  readonly callbackPath: string;
+  /** API 2.0 base (https://www.worksapis.com/v1.0) and token endpoint base, e.g. for tests. */
+  readonly apiUrl: string;
+  readonly authUrl: string;
 }
 
 export interface HttpConfig {
@@ -88,6 +108,8 @@ export interface Config {
   readonly slack: SlackConfig | undefined;
   /** Present when Discord is configured. */
   readonly discord: DiscordConfig | undefined;
+  /** Present when NAVER WORKS is configured. */
+  readonly naverworks: NaverWorksConfig | undefined;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/probity.sqlite';
@@ -99,7 +121,11 @@ export const DEFAULT_CATCH_UP_UNTIL = '18:00';
  * Conservative defaults under the platforms' published limits: Slack allows "several hundred
  * messages a minute" per workspace for chat.postMessage; Discord's global limit is 50 requests a second.
  */
-export const DEFAULT_RATE_LIMITS: Readonly<Record<string, number>> = { slack: 10, discord: 40, console: 1000 };
+/**
+ * NAVER WORKS allows 240 requests a minute per API on paid plans (60 on the free one) and asks that
+ * sustained use stay under half of it (developers.worksmobile.com/kr/docs/rate-limits): 2 a second.
+ */
+export const DEFAULT_RATE_LIMITS: Readonly<Record<string, number>> = { slack: 10, discord: 40, naverworks: 2, console: 1000 };
 export const DEFAULT_MAX_DELIVERY_ATTEMPTS = 10;
 export const DEFAULT_WORKING_HOURS = '09:00-18:00';
 export const DEFAULT_PLEDGE_REMINDER_MAX = 3;
@@ -211,7 +237,9 @@ export function loadConfig(env: Env | undefined = process.env): Config {
   const slack = parseSlack(value, issues);
   const discord = parseDiscord(value, issues);
 
-  const http = parseHttp(value, slack !== undefined || discord !== undefined, slack, issues);
+  const naverworks = parseNaverWorks(value, issues);
+  const http = parseHttp(value, slack !== undefined || discord !== undefined || naverworks !== undefined, slack, issues);
+  if (naverworks && !http) issues.push({ variable: 'PROBITY_HTTP_PORT', ko: 'NAVER WORKS 콜백을 받으려면 HTTP 포트가 필요합니다 (off 는 쓸 수 없습니다)', en: 'NAVER WORKS callbacks need the HTTP listener (it cannot be off)' });
 
   if (issues.length > 0) throw new ConfigError(issues);
   return Object.freeze({
@@ -237,6 +265,7 @@ export function loadConfig(env: Env | undefined = process.env): Config {
     http: http ? Object.freeze(http) : undefined,
     slack: slack ? Object.freeze(slack) : undefined,
     discord: discord ? Object.freeze(discord) : undefined,
+    naverworks: naverworks ? Object.freeze(naverworks) : undefined,
   });
 }
 
@@ -457,6 +486,64 @@ function parseDiscord(value: Read, issues: ConfigIssue[]): DiscordConfig | undef
     apiUrl: parseUrl('DISCORD_API_URL', value('DISCORD_API_URL'), issues),
     roleMap: parseMapping('DISCORD_ROLE_MAP', value('DISCORD_ROLE_MAP'), (v) => /^role:(employee|manager|hr|admin)$/.test(v) || /^department:.+/.test(v), issues),
   };
+}
+
+export const DEFAULT_NAVERWORKS_API_URL = 'https://www.worksapis.com/v1.0';
+export const DEFAULT_NAVERWORKS_AUTH_URL = 'https://auth.worksmobile.com/oauth2/v2.0';
+export const DEFAULT_NAVERWORKS_CALLBACK_PATH = '/naverworks/callback';
+const PEM_PRIVATE_KEY = /-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----/;
+
+/**
+ * NAVER WORKS runs when NAVERWORKS_BOT_ID is set; then the app, its service account and key, and the
+ * bot secret are required. The key comes inline (NAVERWORKS_PRIVATE_KEY, "\n" allowed for line
+ * breaks) or from a file (NAVERWORKS_PRIVATE_KEY_FILE).
+ */
+function parseNaverWorks(value: Read, issues: ConfigIssue[]): NaverWorksConfig | undefined {
+  const botId = value('NAVERWORKS_BOT_ID');
+  const required = ['NAVERWORKS_CLIENT_ID', 'NAVERWORKS_CLIENT_SECRET', 'NAVERWORKS_SERVICE_ACCOUNT', 'NAVERWORKS_BOT_SECRET'] as const;
+  if (botId === undefined) {
+    if ([...required, 'NAVERWORKS_PRIVATE_KEY', 'NAVERWORKS_PRIVATE_KEY_FILE'].some((name) => value(name) !== undefined)) {
+      issues.push(missing('NAVERWORKS_BOT_ID', { ko: 'NAVER WORKS 설정이 일부만 있습니다', en: 'NAVER WORKS is partly configured' }));
+    }
+    return undefined;
+  }
+  for (const name of required) if (value(name) === undefined) issues.push(missing(name, { ko: 'NAVERWORKS_BOT_ID 가 있으면 필요합니다', en: 'needed with NAVERWORKS_BOT_ID' }));
+  const privateKey = naverWorksPrivateKey(value, issues);
+  const callbackPath = value('NAVERWORKS_CALLBACK_PATH') ?? DEFAULT_NAVERWORKS_CALLBACK_PATH;
+  if (!/^\/[A-Za-z0-9._~\/-]*$/.test(callbackPath)) issues.push({ variable: 'NAVERWORKS_CALLBACK_PATH', ko: `/ 로 시작하는 경로여야 합니다: "${callbackPath}"`, en: `must be a path starting with /, not "${callbackPath}"` });
+  const withoutSlash = (url: string | undefined) => url?.replace(/\/+$/, '');
+  return {
+    clientId: value('NAVERWORKS_CLIENT_ID') ?? '',
+    clientSecret: value('NAVERWORKS_CLIENT_SECRET') ?? '',
+    serviceAccount: value('NAVERWORKS_SERVICE_ACCOUNT') ?? '',
+    privateKey: privateKey ?? '',
+    botId,
+    botSecret: value('NAVERWORKS_BOT_SECRET') ?? '',
+    domainId: value('NAVERWORKS_DOMAIN_ID'),
+    callbackPath,
+    apiUrl: withoutSlash(parseUrl('NAVERWORKS_API_URL', value('NAVERWORKS_API_URL'), issues)) ?? DEFAULT_NAVERWORKS_API_URL,
+    authUrl: withoutSlash(parseUrl('NAVERWORKS_AUTH_URL', value('NAVERWORKS_AUTH_URL'), issues)) ?? DEFAULT_NAVERWORKS_AUTH_URL,
+  };
+}
+
+function naverWorksPrivateKey(value: Read, issues: ConfigIssue[]): string | undefined {
+  const inline = value('NAVERWORKS_PRIVATE_KEY');
+  const file = value('NAVERWORKS_PRIVATE_KEY_FILE');
+  let pem = inline?.replace(/\\n/g, '\n');
+  if (pem === undefined && file !== undefined) {
+    try {
+      pem = readFileSync(file, 'utf8');
+    } catch {
+      issues.push({ variable: 'NAVERWORKS_PRIVATE_KEY_FILE', ko: `파일을 읽을 수 없습니다: "${file}"`, en: `cannot read the file "${file}"` });
+      return undefined;
+    }
+  }
+  const variable = inline !== undefined ? 'NAVERWORKS_PRIVATE_KEY' : 'NAVERWORKS_PRIVATE_KEY_FILE';
+  if (pem === undefined) issues.push(missing(variable, { ko: 'Developer Console 에서 받은 서비스 계정의 개인 키', en: "the service account's private key from the Developer Console" }));
+  // The key itself is never repeated in a message.
+  else if (!PEM_PRIVATE_KEY.test(pem)) issues.push({ variable, ko: 'PKCS#8 PEM 개인 키(-----BEGIN PRIVATE KEY-----)가 아닙니다', en: 'not a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----)' });
+  else return pem.trim();
+  return undefined;
 }
 
 /**

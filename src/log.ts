@@ -15,7 +15,7 @@ export function createLogger(level: LogLevel): Logger {
       redact: {
         // A platform SDK's error carries the request it failed: its URL (a Discord interaction token is
         // part of it) and its body (a message's text, files) are not logged.
-        paths: ['*.token', '*.botToken', '*.appToken', '*.signingSecret', '*.password', '*.authorization', 'config.database.url', 'err.url', 'err.requestBody'],
+        paths: ['*.token', '*.botToken', '*.appToken', '*.signingSecret', '*.clientSecret', '*.botSecret', '*.privateKey', '*.access_token', '*.assertion', '*.password', '*.authorization', 'config.database.url', 'err.url', 'err.requestBody'],
         censor: '[redacted]',
       },
     },

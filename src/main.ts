@@ -2,7 +2,7 @@
  * Composition root: config → logger → database, migrations, content, schedules → engine → adapters →
  * scheduler and outbox dispatcher, with the operations listener (/healthz, /readyz, /metrics) when it
  * is on. The only file in src/ that may import adapters/.
- * Slack and Discord run when their variables are set; otherwise the console does.
+ * Slack, Discord and NAVER WORKS run when their variables are set; otherwise the console does.
  * `main.ts cli …` runs the admin commands (npm run cli), with the adapters' own commands added.
  */
 import { ConsoleAdapter } from '../adapters/console/console.js';
@@ -22,6 +22,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { ScheduleError } from './scheduler/schedules.js';
 import { t } from './i18n/index.js';
 import { platformCheck } from './ops/health.js';
+import type { HttpListener } from './ops/http.js';
 import { startOperations } from './ops/operations.js';
 
 function argValue(argv: readonly string[], flag: string): string | undefined {
@@ -66,7 +67,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return runCli(argv.slice(1), undefined, undefined, { 'discord register': discordRegister });
   }
   const config = loadConfig();
-  const chat = config.slack !== undefined || config.discord !== undefined;
+  const chat = config.slack !== undefined || config.discord !== undefined || config.naverworks !== undefined;
   // Console mode keeps stderr quiet unless asked: stdout is the conversation.
   const log = createLogger(config.logLevel ?? (chat ? 'info' : 'warn'));
   const services = await openServices(config, { log });
@@ -79,9 +80,16 @@ async function main(argv: readonly string[]): Promise<number> {
     // Readiness asks the adapters once they exist; until then their platform counts as down.
     let slackConnected = () => false;
     let discordConnected = () => false;
+    let naverworksMounted = false;
+    let listener: HttpListener | undefined;
     if (config.http) {
-      const platforms = [...(config.slack ? [platformCheck('slack', () => slackConnected())] : []), ...(config.discord ? [platformCheck('discord', () => discordConnected())] : [])];
+      const platforms = [
+        ...(config.slack ? [platformCheck('slack', () => slackConnected())] : []),
+        ...(config.discord ? [platformCheck('discord', () => discordConnected())] : []),
+        ...(config.naverworks ? [platformCheck('naverworks', () => naverworksMounted)] : []),
+      ];
       const operations = await startOperations(services, config.http, platforms);
+      listener = operations.listener;
       stops.unshift(operations.stop);
     }
 
@@ -107,6 +115,20 @@ async function main(argv: readonly string[]): Promise<number> {
       discordConnected = () => discord.client.isReady();
       stops.unshift(discord.stop);
       ports.push(discord.port);
+    }
+    // NAVER WORKS calls Probity: its callback is a route on the HTTP listener (config requires it on).
+    if (config.naverworks && listener) {
+      const { createNaverWorksAdapter } = await import('../adapters/naverworks/app.js');
+      const naverworks = createNaverWorksAdapter(engine, services, config.naverworks);
+      naverworks.mount(listener);
+      naverworksMounted = true;
+      await naverworks.start();
+      stops.unshift(naverworks.stop);
+      ports.push(naverworks.port);
+      naverworks.syncDirectory().then(
+        (synced) => synced && log.info({ ...synced, unassigned: synced.unassigned }, 'naverworks directory synced'),
+        (error: unknown) => log.error({ err: error }, 'naverworks directory sync failed; people are linked by the roster (works_id) or as they write'),
+      );
     }
     if (!chat) {
       const as = argValue(argv, '--as');

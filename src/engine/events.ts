@@ -1,11 +1,11 @@
 /** What adapters hand the core: one union, whatever the platform. */
 import type { Role } from './roles.js';
 
-export type Platform = 'console' | 'slack' | 'discord';
+export type Platform = 'console' | 'slack' | 'discord' | 'naverworks';
 
 export interface Actor {
   platform: Platform;
-  /** Slack team id, Discord guild id, or "local" for the console. */
+  /** Slack team id, Discord guild id, "naverworks", or "local" for the console. */
   workspace: string;
   /** The platform's own user id (for the console: "local" or an employee number). */
   userId: string;

@@ -12,7 +12,7 @@ import { isValidCron } from './cron.js';
 
 export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['quiz', 'nudge', 'pledge_reminder', 'pulse_reminder', 'announcement', 'digest'];
 const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,47}$/;
-const CHANNEL_PATTERN = /^channel:(?:(slack|discord|console):)?([A-Za-z0-9_-]{1,64})$/;
+const CHANNEL_PATTERN = /^channel:(?:(slack|discord|naverworks|console):)?([A-Za-z0-9_-]{1,64})$/;
 
 export type Audience = { all: true } | { all: false; departments: string[]; roles: Role[] };
 

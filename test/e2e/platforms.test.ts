@@ -9,6 +9,9 @@ import { startFakeDiscord, type FakeDiscord } from '../support/discord/fakeDisco
 import { chatInputInteraction } from '../support/discord/payloads.js';
 import { fakeMember, startFakeSlack, type RunningFakeSlack } from '../support/slack/fakeSlack.js';
 import { blockActions, signedRequest, slashCommand } from '../support/slack/signing.js';
+import { signatureOf } from '../../adapters/naverworks/callback.js';
+import { startFakeNaverWorks, type FakeNaverWorks } from '../support/naverworks/fakeNaverWorks.js';
+import { serviceAccountKeys } from '../support/naverworks/keys.js';
 import { query, ROOT, tempDir } from './support.js';
 import { waitFor } from '../support/wait.js';
 
@@ -19,14 +22,17 @@ const CHANNEL = '920000000000000003';
 let child: ChildProcess | undefined;
 let discord: FakeDiscord | undefined;
 let slack: RunningFakeSlack | undefined;
+let naverworks: FakeNaverWorks | undefined;
 
 afterEach(async () => {
   child?.kill('SIGKILL');
   child = undefined;
   await discord?.close();
   await slack?.close();
+  await naverworks?.close();
   discord = undefined;
   slack = undefined;
+  naverworks = undefined;
 });
 
 function startProbity(env: Record<string, string>): { logs: () => string; exited: Promise<number | null> } {
@@ -94,6 +100,52 @@ describe('npm start with chat platforms configured', () => {
     const forged = await signedRequest(url, { signingSecret: 'signing-secret', signature: 'v0=bad', ...slashCommand({ command: '/integrity', response_url: slack.responseUrl('r2'), text: 'quiz', user_id: 'U1' }) });
     expect(forged.status).toBe(401);
     expect(probity.logs()).not.toContain('xoxb-secret-token');
+    child!.kill('SIGTERM');
+    expect(await probity.exited).toBe(0);
+  }, 60_000);
+
+  it('NAVER WORKS: the callback is served on PROBITY_HTTP_PORT; a signed "/integrity quiz" gets a button template, the answer pressed twice records one answer; a forged signature gets 401; no secret is logged', async () => {
+    const keys = serviceAccountKeys();
+    const app = { clientId: 'nw-client', clientSecret: 'nw-client-secret-value', serviceAccount: 'svc.serviceaccount@city.example', botId: '3000001' };
+    naverworks = await startFakeNaverWorks({ ...app, publicKey: keys.publicKey });
+    const database = join(tempDir(), 'p.sqlite');
+    const port = 33000 + Math.floor(Math.random() * 2000);
+    const probity = startProbity({
+      DATABASE_URL: `sqlite:${database}`,
+      PROBITY_HTTP_PORT: String(port),
+      PROBITY_HTTP_HOST: '127.0.0.1',
+      NAVERWORKS_BOT_ID: app.botId,
+      NAVERWORKS_CLIENT_ID: app.clientId,
+      NAVERWORKS_CLIENT_SECRET: app.clientSecret,
+      NAVERWORKS_SERVICE_ACCOUNT: app.serviceAccount,
+      NAVERWORKS_PRIVATE_KEY: keys.privateKey.replace(/\n/g, '\\n'),
+      NAVERWORKS_BOT_SECRET: 'nw-bot-secret-value',
+      NAVERWORKS_API_URL: naverworks.apiUrl,
+      NAVERWORKS_AUTH_URL: naverworks.authUrl,
+    });
+    await waitFor(() => probity.logs().includes('naverworks adapter started'), 30_000);
+    const url = `http://127.0.0.1:${port}/naverworks/callback`;
+    const post = (body: unknown, secret = 'nw-bot-secret-value') => {
+      const raw = JSON.stringify(body);
+      return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'X-WORKS-Signature': signatureOf(Buffer.from(raw), secret) }, body: raw });
+    };
+    const user = 'c72af563-0f21-4736-11e4-0452371100aa';
+    const typed = { type: 'message', source: { userId: user, domainId: 1 }, issuedTime: '2026-11-27T00:30:00.000Z', content: { type: 'text', text: '/integrity quiz' } };
+    expect((await post(typed)).status).toBe(200);
+    const question = await waitFor(() => naverworks!.messages[0]);
+    expect(question.content.type).toBe('button_template');
+    const choice = question.content.actions![0]!;
+    const press = { type: 'message', source: { userId: user, domainId: 1 }, issuedTime: '2026-11-27T00:31:00.000Z', content: { type: 'text', text: choice.text, postback: choice.postback } };
+    expect((await post(press)).status).toBe(200);
+    await waitFor(() => naverworks!.messages[1]);
+    expect((await post(press)).status).toBe(200);
+    await waitFor(() => naverworks!.messages[2]);
+    expect(query(database, 'SELECT id FROM quiz_answers')).toHaveLength(1);
+
+    expect((await post(typed, 'guessed-secret')).status).toBe(401);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(await ready.text()).toContain('naverworks');
+    for (const secret of ['nw-client-secret-value', 'nw-bot-secret-value', 'PRIVATE KEY', 'fake-access-']) expect(probity.logs()).not.toContain(secret);
     child!.kill('SIGTERM');
     expect(await probity.exited).toBe(0);
   }, 60_000);

@@ -113,6 +113,7 @@ describe('parseRoster: a valid file', () => {
         locale: 'ko',
         slackId: null,
         discordId: null,
+        worksId: null,
       },
       {
         row: 3,
@@ -124,6 +125,7 @@ describe('parseRoster: a valid file', () => {
         locale: 'en',
         slackId: null,
         discordId: null,
+        worksId: null,
       },
       {
         row: 4,
@@ -135,6 +137,7 @@ describe('parseRoster: a valid file', () => {
         locale: null,
         slackId: null,
         discordId: null,
+        worksId: null,
       },
     ]);
   });
@@ -164,6 +167,12 @@ describe('parseRoster: a valid file', () => {
       ['U012ABC', '123456789012345678'],
       [null, null],
     ]);
+  });
+
+  it('GIVEN the optional works_id column THEN the NAVER WORKS user id is read, empty meaning none', () => {
+    const parsed = parseRoster([`${HEADER},works_id`, `${GOOD},c72af563-0f21-4736-11e4-045237113344`, '1002,Lee,,행정국,employee,en,'].join('\n'));
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.rows.map((r) => r.worksId)).toEqual(['c72af563-0f21-4736-11e4-045237113344', null]);
   });
 
   it('GIVEN an Excel file with BOM and CRLF THEN it reads the same as a plain one', () => {

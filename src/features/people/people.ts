@@ -68,7 +68,7 @@ async function firstContact(services: Services, actor: Actor, nowIso: string): P
     member = await memberByEmployeeNo(db, actor.userId);
     if (!member) throw new UserError('error.unknown_employee_no', { employeeNo: actor.userId });
   } else {
-    // A roster row may name the chat account (slack_id / discord_id columns): linked for any workspace.
+    // A roster row may name the chat account (slack_id / discord_id / works_id columns).
     const named = await accountFor(db, { ...actor, workspace: ANY_WORKSPACE });
     if (named) member = await memberById(db, named.member_id);
     if (!member && actor.email) member = await memberByEmail(db, actor.email);

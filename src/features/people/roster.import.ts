@@ -143,25 +143,28 @@ function conflictsWithOthers(rows: readonly RosterRow[], existing: readonly Memb
   return problems;
 }
 
-/** Discord user ids are global; a Slack id is linked for any workspace until the person first writes. */
-const NAMED_ACCOUNT_WORKSPACE = { slack: ANY_WORKSPACE, discord: 'discord' } as const;
+/**
+ * Discord and NAVER WORKS user ids are global; a Slack id is linked for any workspace until the person
+ * first writes.
+ */
+const NAMED_ACCOUNT_WORKSPACE = { slack: ANY_WORKSPACE, discord: 'discord', naverworks: 'naverworks' } as const;
 
 /**
- * Rows that name chat accounts (slack_id, discord_id) link them, so nobody has to be matched by e-mail.
+ * Rows that name chat accounts (slack_id, discord_id, works_id) link them, so nobody has to be matched by e-mail.
  * Someone who already used Probity through that account before the roster knew them is adopted: the
  * account moves to the roster member, and the stand-in person is marked as left.
  */
 async function linkNamedAccounts(trx: Transaction<Database>, rows: readonly RosterRow[], options: RosterImportOptions): Promise<void> {
   const { nowIso } = options;
-  const named = rows.filter((r) => r.slackId || r.discordId);
+  const named = rows.filter((r) => r.slackId || r.discordId || r.worksId);
   if (named.length === 0) return;
   const ids = new Map((await trx.selectFrom('members').select(['id', 'employee_no']).where('employee_no', 'in', named.map((r) => r.employeeNo)).execute()).map((m) => [m.employee_no, m.id]));
   const accounts = named.flatMap((row) => {
     const memberId = ids.get(row.employeeNo);
     if (memberId === undefined) return [];
-    const link = (platform: 'slack' | 'discord', userId: string | null) =>
+    const link = (platform: keyof typeof NAMED_ACCOUNT_WORKSPACE, userId: string | null) =>
       userId ? [{ member_id: memberId, platform, workspace: NAMED_ACCOUNT_WORKSPACE[platform], platform_user_id: userId, display_name: row.name, linked_at: nowIso }] : [];
-    return [...link('slack', row.slackId), ...link('discord', row.discordId)];
+    return [...link('slack', row.slackId), ...link('discord', row.discordId), ...link('naverworks', row.worksId)];
   });
   for (const account of accounts) {
     const standIns = await trx

@@ -9,7 +9,7 @@ import { CsvSyntaxError, parseCsv } from './csv.js';
 
 export const REQUIRED_COLUMNS = ['employee_no', 'name', 'email', 'department', 'roles', 'locale'] as const;
 /** Optional columns that link chat accounts explicitly. */
-export const OPTIONAL_COLUMNS = ['slack_id', 'discord_id'] as const;
+export const OPTIONAL_COLUMNS = ['slack_id', 'discord_id', 'works_id'] as const;
 export const DEPARTMENT_SEPARATOR = '/';
 export const DEPARTMENT_MAX_DEPTH = 8;
 export const NAME_MAX = 100;
@@ -27,6 +27,8 @@ export interface RosterRow {
   locale: Locale | null;
   slackId: string | null;
   discordId: string | null;
+  /** The NAVER WORKS user id (userId in the Developer Console and the users API). */
+  worksId: string | null;
 }
 
 export interface RosterProblem {
@@ -119,6 +121,7 @@ export function parseRoster(text: string): ParsedRoster {
       locale: localeRaw === '' ? null : (localeRaw as Locale),
       slackId: cell('slack_id') || null,
       discordId: cell('discord_id') || null,
+      worksId: cell('works_id') || null,
     });
   });
   return { rows, problems };
