@@ -97,15 +97,20 @@ async function rosterImport(config: Config, args: string[], io: CliIo): Promise<
   return 0;
 }
 
+/**
+ * Real errors come first, then the points to verify (article numbers to re-check, which are many);
+ * each list has its count line, and a failed check ends on both counts so neither scrolls away.
+ */
 function contentCheck(config: Config, args: string[], io: CliIo): number {
   const dirs = args.length > 0 ? args : config.contentDirs;
   const { catalog, errors, warnings } = loadContent(dirs);
+  if (errors.length > 0) io.err(new ContentError(errors, config.locale).message);
   if (warnings.length > 0) {
     io.out(t(config.locale, 'cli.content.warnings', { count: warnings.length }));
     for (const w of warnings) io.out(`  ${formatProblem(w, config.locale)}`);
   }
   if (errors.length > 0) {
-    io.err(new ContentError(errors, config.locale).message);
+    io.err(t(config.locale, 'cli.content.failed', { errors: errors.length, warnings: warnings.length }));
     return 1;
   }
   io.out(

@@ -128,6 +128,7 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'cli.roster.rejected': 'The roster has {count} error(s); nothing was imported. Fix them and run again, or use --skip-invalid to import only the valid rows.',
   'cli.roster.done': 'Roster imported: {added} new, {updated} changed, {rejoined} rejoined, {unchanged} unchanged, {left} marked as left, {skipped} rows skipped ({seconds} s).',
   'cli.content.ok': '{packs} content pack(s) valid: {quiz} quiz items, {nudges} nudges, {pledges} pledges.',
+  'cli.content.failed': 'Content check failed: {errors} error(s) (listed first), {warnings} point(s) to check.',
   'cli.content.warnings': '{count} point(s) to check:',
 
   'console.welcome': 'Probity console. Type `/integrity help` for commands; press a button by typing its number. Ctrl+D to quit.',

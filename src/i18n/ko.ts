@@ -135,6 +135,7 @@ export const ko = {
   'cli.roster.rejected': '직원 명부에 오류가 {count}건 있어 아무것도 가져오지 않았습니다. 고친 뒤 다시 실행하거나, 올바른 행만 가져오려면 --skip-invalid 를 쓰세요.',
   'cli.roster.done': '직원 명부를 가져왔습니다: 신규 {added}명, 변경 {updated}명, 복직 {rejoined}명, 변경 없음 {unchanged}명, 퇴직 처리 {left}명, 건너뜀 {skipped}행 ({seconds}초).',
   'cli.content.ok': '콘텐츠 팩 {packs}개 검사 통과: 퀴즈 {quiz}문항, 넛지 {nudges}개, 서약 {pledges}개.',
+  'cli.content.failed': '콘텐츠 검사 실패: 오류 {errors}건(위에 먼저 표시), 확인할 점 {warnings}건.',
   'cli.content.warnings': '확인할 점 {count}건:',
 
   // 콘솔
