@@ -8,6 +8,7 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'error.stale_action': 'This button is no longer valid. Please run the command again.',
   'error.member_left': 'This account is marked as having left the organisation. Please contact your administrator.',
   'error.unknown_employee_no': 'There is no employee number "{employeeNo}" in the roster.',
+  'error.bidi_control': 'invisible direction-control characters (U+202A–U+202E, U+2066–U+2069) are not allowed',
 
   'role.employee': 'Employee',
   'role.manager': 'Manager',
@@ -113,6 +114,7 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'roster.error.department': 'malformed department path: "{value}" (e.g. Administration/Audit, at most {max} levels)',
   'roster.error.roles': 'unknown role: "{value}" (use {allowed}, separated by ;)',
   'roster.error.locale': 'locale must be ko or en: "{value}"',
+  'roster.error.replacement_character': 'contains a replacement character (�): the file was damaged by an earlier conversion; save the original again as “CSV UTF-8”',
   'roster.problem': 'row {row}: {message}',
 
   'cli.usage':
@@ -127,6 +129,12 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'cli.migrated_none': 'none',
   'cli.roster.rejected': 'The roster has {count} error(s); nothing was imported. Fix them and run again, or use --skip-invalid to import only the valid rows.',
   'cli.roster.done': 'Roster imported: {added} new, {updated} changed, {rejoined} rejoined, {unchanged} unchanged, {left} marked as left, {skipped} rows skipped ({seconds} s).',
+  'cli.roster.file_encoding': '{path}: the file is neither UTF-8 nor CP949 (EUC-KR), so nothing was imported. Save it again from Excel as “CSV UTF-8 (Comma delimited)”.',
+  'cli.roster.decoded_cp949': 'Note: {path} is not UTF-8; it was read as CP949 (EUC-KR, Excel\'s Korean CSV).',
+  'cli.roster.dry_run': 'Dry run, nothing was written. Importing would give: {added} new, {updated} changed, {rejoined} rejoined, {unchanged} unchanged, {left} marked as left, {skipped} rows skipped, {welcome} welcome pledge message(s).',
+  'cli.roster.confirm': 'This adds {added} new members and sends {welcome} welcome pledge message(s). Go on? [y/N] ',
+  'cli.roster.over_threshold': '{added} new members is over the confirmation threshold ({threshold}; {welcome} welcome pledge message(s)), so nothing was imported. Check with --dry-run, then run again with --yes.',
+  'cli.roster.declined': 'Import cancelled; nothing changed.',
   'cli.content.ok': '{packs} content pack(s) valid: {quiz} quiz items, {nudges} nudges, {pledges} pledges.',
   'cli.content.failed': 'Content check failed: {errors} error(s) (listed first), {warnings} point(s) to check.',
   'cli.content.warnings': '{count} point(s) to check:',

@@ -7,6 +7,7 @@ export const ko = {
   'error.stale_action': '더 이상 유효하지 않은 버튼입니다. 명령을 다시 입력해 주세요.',
   'error.member_left': '퇴직 처리된 계정입니다. 담당자에게 문의해 주세요.',
   'error.unknown_employee_no': '직원 명부에 사번 "{employeeNo}" 이(가) 없습니다.',
+  'error.bidi_control': '글자 방향을 바꾸는 보이지 않는 제어 문자(U+202A–U+202E, U+2066–U+2069)는 쓸 수 없습니다',
 
   // 역할·언어·부서
   'role.employee': '직원',
@@ -119,6 +120,7 @@ export const ko = {
   'roster.error.department': '부서 경로가 잘못되었습니다: "{value}" (예: 행정국/감사과, 최대 {max}단계)',
   'roster.error.roles': '알 수 없는 역할입니다: "{value}" ({allowed} 를 ; 로 구분)',
   'roster.error.locale': '언어는 ko 또는 en 이어야 합니다: "{value}"',
+  'roster.error.replacement_character': '깨진 문자(�)가 들어 있습니다. 파일이 전에 잘못 변환된 것 같으니 원본을 ‘CSV UTF-8’로 다시 저장하세요',
   'roster.problem': '{row}행: {message}',
 
   // 명령줄 도구
@@ -134,6 +136,12 @@ export const ko = {
   'cli.migrated_none': '없음',
   'cli.roster.rejected': '직원 명부에 오류가 {count}건 있어 아무것도 가져오지 않았습니다. 고친 뒤 다시 실행하거나, 올바른 행만 가져오려면 --skip-invalid 를 쓰세요.',
   'cli.roster.done': '직원 명부를 가져왔습니다: 신규 {added}명, 변경 {updated}명, 복직 {rejoined}명, 변경 없음 {unchanged}명, 퇴직 처리 {left}명, 건너뜀 {skipped}행 ({seconds}초).',
+  'cli.roster.file_encoding': '{path}: UTF-8도 CP949(EUC-KR)도 아닌 인코딩이라 읽을 수 없어 아무것도 가져오지 않았습니다. 엑셀에서 ‘CSV UTF-8(쉼표로 분리)’로 다시 저장하세요.',
+  'cli.roster.decoded_cp949': '참고: {path} 파일은 UTF-8이 아니어서 CP949(EUC-KR, 엑셀의 한국어 CSV)로 읽었습니다.',
+  'cli.roster.dry_run': '시험 실행이라 아무것도 쓰지 않았습니다. 가져오면: 신규 {added}명, 변경 {updated}명, 복직 {rejoined}명, 변경 없음 {unchanged}명, 퇴직 처리 {left}명, 건너뜀 {skipped}행, 환영 서약 메시지 {welcome}건.',
+  'cli.roster.confirm': '신규 직원 {added}명을 추가하고 환영 서약 메시지 {welcome}건을 보냅니다. 계속할까요? [y/N] ',
+  'cli.roster.over_threshold': '신규 직원이 {added}명으로 확인 기준({threshold}명)을 넘어 아무것도 가져오지 않았습니다 (환영 서약 메시지 {welcome}건). --dry-run 으로 내용을 확인한 뒤 --yes 를 붙여 다시 실행하세요.',
+  'cli.roster.declined': '가져오기를 취소했습니다. 아무것도 바뀌지 않았습니다.',
   'cli.content.ok': '콘텐츠 팩 {packs}개 검사 통과: 퀴즈 {quiz}문항, 넛지 {nudges}개, 서약 {pledges}개.',
   'cli.content.failed': '콘텐츠 검사 실패: 오류 {errors}건(위에 먼저 표시), 확인할 점 {warnings}건.',
   'cli.content.warnings': '확인할 점 {count}건:',
