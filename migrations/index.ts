@@ -4,6 +4,7 @@ import * as m0002 from './0002_scheduling.js';
 import * as m0003 from './0003_direct_messages.js';
 import * as m0004 from './0004_pledges_announcements.js';
 import * as m0005 from './0005_statistics.js';
+import * as m0007 from './0007_console_operator.js';
 
 /** Every migration, in order. Names sort; a new one is added here and never renamed. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_direct_messages': m0003,
   '0004_pledges_announcements': m0004,
   '0005_statistics': m0005,
+  '0007_console_operator': m0007,
 };

@@ -13,7 +13,7 @@ import type { Services } from '../../engine/context.js';
 import type { Day } from '../../time.js';
 import type { Attachment } from '../../ui/card.js';
 import { percentText } from '../../ui/text.js';
-import { UNASSIGNED_DEPARTMENT } from '../people/people.repository.js';
+import { isStaff, UNASSIGNED_DEPARTMENT } from '../people/people.repository.js';
 import { toCsv, type CsvCell } from './csv.js';
 import { computeStats, participationByDepartmentPartition, type Period, type RateFigure, type StatsOptions } from './metrics.js';
 import { toXlsx } from './xlsx.js';
@@ -135,6 +135,7 @@ export async function pledgesTable(ctx: ExportContext): Promise<Table> {
     .selectFrom('members')
     .innerJoin('departments', 'departments.id', 'members.department_id')
     .select(['members.id', 'members.name', 'members.employee_no', 'members.roles', 'departments.path'])
+    .where(isStaff)
     .where('members.joined_on', '<=', ctx.period.to)
     .where((eb) => eb.or([eb('members.left_on', 'is', null), eb('members.left_on', '>', ctx.period.to)]))
     .orderBy('departments.path')
