@@ -120,7 +120,7 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'cli.usage':
     'Usage: npm run cli -- <command>\n' +
     '  migrate                                   bring the database up to date\n' +
-    '  roster import <file.csv> [--sync] [--skip-invalid]   import the staff roster\n' +
+    '  roster import <file.csv> [--sync] [--skip-invalid] [--dry-run] [--yes]   import the staff roster\n' +
     '  content check [dir…]                      validate content packs\n' +
     '  discord register [--guild <id>]           register /integrity in Discord',
   'cli.unknown_command': 'Unknown command: {command}',
@@ -173,8 +173,8 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'status.run.skipped': 'skipped ({reason})',
   'status.run.missed': 'missed ({reason}) · not sent late',
   'status.failures': 'Top failure reasons: {reasons}',
-  'help.status': '`/integrity status`: recent deliveries and failure reasons (integrity officers, admins)',
-  'help.schedule': '`/integrity schedule list|pause <name>|resume <name>`: manage delivery schedules (integrity officers, admins)',
+  'help.status': '`/integrity status`: recent deliveries and failure reasons',
+  'help.schedule': '`/integrity schedule list|pause <name>|resume <name>`: manage delivery schedules',
   'quiz.channel.text': "Today's integrity quiz is here. Press the button to get your question; only you will see it.",
   'quiz.channel.button': "Take today's quiz",
   'nudge.title': 'Integrity tip',
@@ -199,8 +199,9 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'status.calendar_warning': '⚠️ The public-holiday data does not reach {until}. Update @hyunbinseo/holidays-kr, or messages will go out on holidays.',
   'me.day': '{days} day',
   'quiz.basis.unconfirmed': 'article number being confirmed',
-  'help.pledge': '`/integrity pledge [show <pledge>]`: read and sign integrity pledges · officers: `pledge open <pledge> [audience] [due YYYY-MM-DD]`, `pledge status [pledge]`, `pledge nonsigners <pledge>`, `pledge close <campaign>`',
-  'help.announce': '`/integrity announce [template holiday]`: write, preview and send an integrity letter · `announce list|status <id>|remind <id>|cancel <id>` (managers, integrity officers, admins)',
+  'help.pledge': '`/integrity pledge [show <pledge>]`: read and sign integrity pledges',
+  'help.pledge_officers': '`/integrity pledge open <pledge> [audience] [due YYYY-MM-DD]`, `pledge status [pledge]`, `pledge nonsigners <pledge>`, `pledge close <campaign>`: open a pledge campaign, see who signed, list non-signers, close it',
+  'help.announce': '`/integrity announce [template holiday]`: write, preview and send an integrity letter · `announce list|status <id>|remind <id>|cancel <id>`',
   'pledge.sign_button': 'I sign this pledge',
   'pledge.card.notification': '📜 A pledge awaits your signature: {title}',
   'pledge.card.evidence': 'Version {version} · signing records the time, the account used and the SHA-256 fingerprint of the text you read, as evidence',
@@ -325,12 +326,12 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'holiday.seollal': 'Seollal',
   'holiday.chuseok': 'Chuseok',
   'content.error.bad_placeholder': 'Unknown placeholder {{name}}. Allowed: {allowed}',
-  'help.stats': '`/integrity stats [period] [department]`: participation statistics and a chart (managers: their department; integrity officers: all). Periods: week, month, quarter, year, 2026, 2026-03, 2026-Q1, 2026-01-01..2026-03-31',
-  'help.export': '`/integrity export participation|topics|pledges|announcements [period] [csv|xlsx]`: evidence exports (integrity officers, admins)',
+  'help.stats': '`/integrity stats [period] [department]`: participation statistics and a chart ({manager}: their department; {hr}, {admin}: all). Periods: week, month, quarter, year, 2026, 2026-03, 2026-Q1, 2026-01-01..2026-03-31',
+  'help.export': '`/integrity export participation|topics|pledges|announcements [period] [csv|xlsx]`: evidence exports',
   'help.report': '`/integrity report annual <year>`: the annual integrity report (XLSX, Markdown)',
   'stats.error.period': 'Unknown period: "{value}". Use week, month, quarter, year, last-month, 2026, 2026-03, 2026-Q1, 2026-W05 or 2026-01-01..2026-03-31 (two years at most).',
   'stats.error.department': 'No such department in the roster: "{value}"',
-  'stats.error.employee': 'Your own record is yours alone: `/integrity me`. Department statistics are for managers and integrity officers.',
+  'stats.error.employee': 'Your own record is yours alone: `/integrity me`. Department statistics are for the roles {manager}, {hr} and {admin}.',
   'stats.error.no_department': 'You have no department yet, so there are no department statistics to show. Please ask your administrator.',
   'stats.error.out_of_scope': 'You can see statistics for your department ({department}) and the departments under it only.',
   'stats.title': '📊 Participation: {scope} ({period})',

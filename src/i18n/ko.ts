@@ -11,7 +11,7 @@ export const ko = {
 
   // 역할·언어·부서
   'role.employee': '직원',
-  'role.manager': '관리자',
+  'role.manager': '간부',
   'role.hr': '청렴·감사 담당',
   'role.admin': '시스템 관리자',
   'language.ko': '한국어',
@@ -37,7 +37,7 @@ export const ko = {
   'quiz.result.streak': '🔥 연속 참여 {days}일째',
   'quiz.result.streak_start': '오늘부터 연속 참여를 시작해 보세요.',
   'quiz.already_answered': '오늘의 퀴즈는 이미 푸셨습니다. 참여해 주셔서 감사합니다! 내일 새 문제로 만나요.',
-  'quiz.error.no_questions': '출제할 퀴즈 문항이 없습니다. 관리자에게 콘텐츠 팩을 확인해 달라고 요청해 주세요.',
+  'quiz.error.no_questions': '출제할 퀴즈 문항이 없습니다. 시스템 관리자에게 콘텐츠 팩을 확인해 달라고 요청해 주세요.',
   'quiz.error.closed': '답변 기간이 지난 퀴즈입니다. `/integrity quiz` 로 오늘의 문제를 풀어 보세요.',
   'quiz.error.not_yours': '본인에게 출제된 문제에만 답할 수 있습니다. `/integrity quiz` 로 오늘의 문제를 받아 보세요.',
 
@@ -127,7 +127,7 @@ export const ko = {
   'cli.usage':
     '사용법: npm run cli -- <명령>\n' +
     '  migrate                                   데이터베이스를 최신 구조로 갱신\n' +
-    '  roster import <파일.csv> [--sync] [--skip-invalid]   직원 명부 가져오기\n' +
+    '  roster import <파일.csv> [--sync] [--skip-invalid] [--dry-run] [--yes]   직원 명부 가져오기\n' +
     '  content check [디렉터리…]                 콘텐츠 팩 검사\n' +
     '  discord register [--guild <ID>]           Discord 에 /integrity 명령 등록',
   'cli.unknown_command': '알 수 없는 명령입니다: {command}',
@@ -149,7 +149,7 @@ export const ko = {
   // 콘솔
   'console.welcome': 'Probity 콘솔입니다. `/integrity help` 로 명령을 보고, 버튼은 번호를 입력해 누르세요. 끝내려면 Ctrl+D.',
   'console.no_such_button': '{number}번 버튼이 없습니다.',
-  'console.as_usage': '사용법: /as <사번>  (로컬 관리자로 돌아가려면 /as local)',
+  'console.as_usage': '사용법: /as <사번>  (로컬 시스템 관리자로 돌아가려면 /as local)',
   'console.unknown_input': '명령은 /integrity 로 시작합니다. `/integrity help` 를 입력해 보세요.',
 
   // 일정·발송
@@ -182,8 +182,8 @@ export const ko = {
   'status.run.skipped': '건너뜀 ({reason})',
   'status.run.missed': '놓침 ({reason}) · 늦게 보내지 않음',
   'status.failures': '주요 실패 사유: {reasons}',
-  'help.status': '`/integrity status`: 최근 발송 현황과 실패 사유 (청렴·감사 담당, 관리자)',
-  'help.schedule': '`/integrity schedule list|pause <이름>|resume <이름>`: 발송 일정 관리 (청렴·감사 담당, 관리자)',
+  'help.status': '`/integrity status`: 최근 발송 현황과 실패 사유',
+  'help.schedule': '`/integrity schedule list|pause <이름>|resume <이름>`: 발송 일정 관리',
   'quiz.channel.text': '오늘의 청렴 퀴즈가 도착했습니다. 아래 버튼을 누르면 나에게만 문제가 보입니다.',
   'quiz.channel.button': '오늘의 퀴즈 풀기',
   'nudge.title': '청렴 한마디',
@@ -208,8 +208,9 @@ export const ko = {
   'status.calendar_warning': '⚠️ 공휴일 자료가 {until} 까지 없습니다. 패키지(@hyunbinseo/holidays-kr)를 갱신하지 않으면 공휴일에도 발송됩니다.',
   'me.day': '{days}일',
   'quiz.basis.unconfirmed': '조문 번호 확인 중',
-  'help.pledge': '`/integrity pledge [show <서약>]`: 청렴 서약 읽고 서명하기 · 담당자: `pledge open <서약> [대상] [기한 YYYY-MM-DD]`, `pledge status [서약]`, `pledge nonsigners <서약>`, `pledge close <캠페인 번호>`',
-  'help.announce': '`/integrity announce [template holiday]`: 청렴 서한 작성·미리보기·발송 · `announce list|status <번호>|remind <번호>|cancel <번호>` (간부, 청렴·감사 담당, 관리자)',
+  'help.pledge': '`/integrity pledge [show <서약>]`: 청렴 서약 읽고 서명하기',
+  'help.pledge_officers': '`/integrity pledge open <서약> [대상] [기한 YYYY-MM-DD]`, `pledge status [서약]`, `pledge nonsigners <서약>`, `pledge close <캠페인 번호>`: 서약 캠페인 시작·현황·미서명자·종료',
+  'help.announce': '`/integrity announce [template holiday]`: 청렴 서한 작성·미리보기·발송 · `announce list|status <번호>|remind <번호>|cancel <번호>`',
   'pledge.sign_button': '서약합니다',
   'pledge.card.notification': '📜 서명을 기다리는 서약: {title}',
   'pledge.card.evidence': '버전 {version} · 서명하면 서명 시각, 사용한 계정, 보신 서약문의 SHA-256 지문이 증빙으로 기록됩니다',
@@ -235,7 +236,7 @@ export const ko = {
   'pledge.error.due_past': '기한이 이미 지났습니다: {value} (오늘 {today})',
   'pledge.error.empty_audience': '대상에 재직 중인 직원이 없습니다.',
   'pledge.error.already_open': '같은 대상으로 오늘 이미 캠페인 #{id} 을(를) 시작했습니다. 진행 상황은 `/integrity pledge status` 로 확인하세요.',
-  'pledge.error.not_for_you': '이 서약은 간부(관리자) 대상입니다.',
+  'pledge.error.not_for_you': '이 서약은 간부 대상입니다.',
   'pledge.error.retired': '더 이상 사용하지 않는 서약입니다.',
   'pledge.status.title': '서약 현황 (부서별, 재직 인원 기준)',
   'pledge.status.signed': '서명',
@@ -248,7 +249,7 @@ export const ko = {
   'pledge.non_signers.none': '모두 서명했습니다.',
   'audience.error.empty': '대상을 입력해 주세요: all(전체) 또는 부서 경로 (예: 행정국/감사과)',
   'audience.error.unknown': '명부에 없는 부서입니다: "{value}". 부서는 "상위/하위" 경로로 적고, 여러 부서는 쉼표로 구분합니다.',
-  'audience.error.no_department': '소속 부서가 정해지지 않아 서한을 보낼 수 없습니다. 관리자에게 부서 배정을 요청해 주세요.',
+  'audience.error.no_department': '소속 부서가 정해지지 않아 서한을 보낼 수 없습니다. 시스템 관리자에게 부서 배정을 요청해 주세요.',
   'audience.error.out_of_scope': '소속 부서({department})와 그 하위 부서에만 보낼 수 있습니다.',
   'announce.field.title': '제목',
   'announce.field.body': '본문',
@@ -334,12 +335,12 @@ export const ko = {
   'holiday.seollal': '설날',
   'holiday.chuseok': '추석',
   'content.error.bad_placeholder': '알 수 없는 자리표시자 {{name}} 입니다. 쓸 수 있는 것: {allowed}',
-  'help.stats': '`/integrity stats [기간] [부서]`: 참여 통계와 차트 (간부: 소속 부서, 청렴·감사 담당: 전체). 기간: week, month, quarter, year, 2026, 2026-03, 2026-Q1, 2026-01-01..2026-03-31',
-  'help.export': '`/integrity export participation|topics|pledges|announcements [기간] [csv|xlsx]`: 증빙 자료 내보내기 (청렴·감사 담당, 관리자)',
+  'help.stats': '`/integrity stats [기간] [부서]`: 참여 통계와 차트 ({manager}: 소속 부서, {hr}·{admin}: 전체). 기간: week, month, quarter, year, 2026, 2026-03, 2026-Q1, 2026-01-01..2026-03-31',
+  'help.export': '`/integrity export participation|topics|pledges|announcements [기간] [csv|xlsx]`: 증빙 자료 내보내기',
   'help.report': '`/integrity report annual <연도>`: 연간 청렴 활동 보고서 (XLSX, Markdown)',
   'stats.error.period': '기간을 알 수 없습니다: "{value}". week, month, quarter, year, last-month, 2026, 2026-03, 2026-Q1, 2026-W05, 2026-01-01..2026-03-31 처럼 적어 주세요 (최대 2년).',
   'stats.error.department': '명부에 없는 부서입니다: "{value}"',
-  'stats.error.employee': '개인의 기록은 본인만 볼 수 있습니다: `/integrity me`. 부서 통계는 간부와 청렴·감사 담당이 봅니다.',
+  'stats.error.employee': '개인의 기록은 본인만 볼 수 있습니다: `/integrity me`. 부서 통계는 {manager}, {hr}, {admin}만 봅니다.',
   'stats.error.no_department': '소속 부서가 정해지지 않아 부서 통계를 볼 수 없습니다. 담당자에게 문의해 주세요.',
   'stats.error.out_of_scope': '소속 부서({department})와 그 하위 부서의 통계만 볼 수 있습니다.',
   'stats.title': '📊 참여 통계: {scope} ({period})',

@@ -10,7 +10,7 @@ import type { RequestContext } from '../../engine/context.js';
 import { UserError } from '../../engine/errors.js';
 import { ephemeral, type Reply } from '../../engine/reply.js';
 import { EVERYONE, type CommandRoute } from '../../engine/routes.js';
-import { hasAnyRole, OPERATORS } from '../../engine/roles.js';
+import { hasAnyRole, OPERATORS, roleNames, type Role } from '../../engine/roles.js';
 import { context, fields, text, type Block } from '../../ui/card.js';
 import { isWithin } from '../people/audience.js';
 import { departmentById, recordAudit, UNASSIGNED_DEPARTMENT } from '../people/people.repository.js';
@@ -100,13 +100,17 @@ async function chartFor(ctx: RequestContext, report: StatsReport): Promise<Uint8
   });
 }
 
+/** Who reads department statistics: managers their subtree, officers everything. */
+const STATS_READERS: readonly Role[] = ['manager', ...OPERATORS];
+
 const stats: CommandRoute = {
   name: 'stats',
   roles: EVERYONE,
   helpKey: 'help.stats',
+  helpRoles: STATS_READERS,
   async handle(ctx, args): Promise<Reply> {
     // Employees see only themselves.
-    if (!hasAnyRole(ctx.roles, ['manager', ...OPERATORS])) throw new UserError('stats.error.employee');
+    if (!hasAnyRole(ctx.roles, STATS_READERS)) throw new UserError('stats.error.employee', roleNames(ctx.t));
     const { period, department } = periodAndDepartment(ctx, args);
     const departmentId = await scopeFor(ctx, department);
     const report = await computeStats(ctx.db, { period, departmentId }, statsOptions(ctx));
