@@ -357,7 +357,7 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'stats.suppressed.small': 'hidden: small group',
   'stats.suppressed.complementary': 'hidden: protects a small group',
   'export.error.usage': 'Usage: `/integrity export {kinds} [period] [csv|xlsx]` · command line: `npm run cli -- export <kind> [--period P] [--format csv|xlsx] [--out dir]`',
-  'export.done': '📎 Export: {name}',
+  'export.done': '📎 Export: {what} ({from} to {to})',
   'export.total': 'Total',
   'export.sheet.participation': 'Participation',
   'export.sheet.topics': 'Topics',

@@ -366,7 +366,7 @@ export const ko = {
   'stats.suppressed.small': '소집단 비공개',
   'stats.suppressed.complementary': '차감 방지 비공개',
   'export.error.usage': '사용법: `/integrity export {kinds} [기간] [csv|xlsx]` · 명령줄: `npm run cli -- export <종류> [--period 기간] [--format csv|xlsx] [--out 디렉터리]`',
-  'export.done': '📎 내보내기: {name}',
+  'export.done': '📎 내보내기: {what} ({from} ~ {to})',
   'export.total': '전체',
   'export.sheet.participation': '부서별 참여',
   'export.sheet.topics': '주제별 정답률',

@@ -137,7 +137,9 @@ const exportCommand: CommandRoute = {
     const period = parsePeriod(periodArg, ctx.today);
     const file = await buildExport(kind!.toLowerCase() as (typeof EXPORT_KINDS)[number], format, { ...exportBase(ctx), period });
     await recordAudit(ctx.db, { actorMemberId: ctx.member.id, actorLabel: ctx.member.name, action: 'export', details: { kind, format, period: period.key, file: file.name }, nowIso: ctx.nowIso });
-    return ephemeral({ text: ctx.t('export.done', { name: file.name }), files: [file] });
+    // The file is named where it lands (attached in chat, "saved: <path>" in the console, which may
+    // number it to avoid overwriting): the text names what was exported, never a file name.
+    return ephemeral({ text: ctx.t('export.done', { what: ctx.t(`export.sheet.${kind!.toLowerCase() as (typeof EXPORT_KINDS)[number]}`), from: period.from, to: period.to }), files: [file] });
   },
 };
 
