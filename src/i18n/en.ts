@@ -380,6 +380,7 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'export.col.name': 'Name',
   'export.col.employee_no': 'Employee no.',
   'export.col.signed_at': 'Signed at (UTC)',
+  'export.col.signed_at_local': 'Signed at ({zone})',
   'export.col.platform': 'Platform',
   'export.col.locale': 'Language',
   'export.col.text_hash': 'Text SHA-256',

@@ -389,6 +389,7 @@ export const ko = {
   'export.col.name': '이름',
   'export.col.employee_no': '사번',
   'export.col.signed_at': '서명 시각(UTC)',
+  'export.col.signed_at_local': '서명 시각({zone})',
   'export.col.platform': '플랫폼',
   'export.col.locale': '언어',
   'export.col.text_hash': '서약문 SHA-256',
