@@ -280,6 +280,16 @@ describe.each(DIALECTS)('%s: the pledge export', (dialect) => {
   });
 });
 
+describe.each(DIALECTS)('%s: campaign runs in /integrity status', (dialect) => {
+  it('GIVEN a campaign opened at 20:35 in Seoul WHEN an officer looks at recent runs THEN it is listed at 20:35 with its key, not at 09:00', async () => {
+    await harness(dialect, { start: KST('2026-11-27', '20:35') });
+    await h.command('3001', 'pledge', 'open', 'all-staff');
+    const status = textOf(await h.command('3001', 'status'));
+    expect(status).toContain('2026-11-27 20:35 (campaign:1)');
+    expect(status).not.toContain('09:00');
+  });
+});
+
 describe.each(DIALECTS)('%s: signing once', (dialect) => {
   it('GIVEN a signed pledge WHEN the button is pressed again THEN one row stays and the reply says it is already signed', async () => {
     await harness(dialect);
