@@ -79,7 +79,8 @@ export function summaryBlocks(ctx: RequestContext, report: StatsReport): Block[]
     blocks.push(text(`**${t('stats.weakest')}**\n${weakest.map((tp) => `- ${ctx.content.topics[tp.topic]?.[ctx.locale] ?? tp.topic}: ${percent(ctx, tp.accuracy)}`).join('\n')}`));
   }
   if (report.departments.length > 0) {
-    const ranked = report.departments.slice(0, TOP_DEPARTMENTS).map((d) => `${d.rank ?? '–'}. ${shownPath(ctx.t, d.path)} (${d.headcount}): ${percent(ctx, d.participation)}`);
+    // A department whose rate is hidden has no rank: a plain bullet, not a number.
+    const ranked = report.departments.slice(0, TOP_DEPARTMENTS).map((d) => `${d.rank === null ? '-' : `${d.rank}.`} ${shownPath(ctx.t, d.path)} (${d.headcount}): ${percent(ctx, d.participation)}`);
     blocks.push(text(`**${t('stats.departments')}**\n${ranked.join('\n')}`));
   }
   blocks.push(context(t('stats.footer', { min: report.minGroupSize })));
