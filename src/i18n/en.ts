@@ -9,6 +9,7 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'error.member_left': 'This account is marked as having left the organisation. Please contact your administrator.',
   'error.unknown_employee_no': 'There is no employee number "{employeeNo}" in the roster.',
   'error.bidi_control': 'invisible direction-control characters (U+202A–U+202E, U+2066–U+2069) are not allowed',
+  'error.bidi_control_in': 'The {field} may not contain invisible direction-control characters (U+202A–U+202E, U+2066–U+2069).',
 
   'role.employee': 'Employee',
   'role.manager': 'Manager',

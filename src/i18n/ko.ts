@@ -8,6 +8,7 @@ export const ko = {
   'error.member_left': '퇴직 처리된 계정입니다. 담당자에게 문의해 주세요.',
   'error.unknown_employee_no': '직원 명부에 사번 "{employeeNo}" 이(가) 없습니다.',
   'error.bidi_control': '글자 방향을 바꾸는 보이지 않는 제어 문자(U+202A–U+202E, U+2066–U+2069)는 쓸 수 없습니다',
+  'error.bidi_control_in': '{field}에 글자 방향을 바꾸는 보이지 않는 제어 문자(U+202A–U+202E, U+2066–U+2069)는 쓸 수 없습니다.',
 
   // 역할·언어·부서
   'role.employee': '직원',

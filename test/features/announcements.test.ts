@@ -568,6 +568,8 @@ describe.each(DIALECTS)('%s: bad input changes nothing', (dialect) => {
       [{ title: '가'.repeat(101) }, 'announce.error.too_long', '제목이 너무 깁니다: 101자 (최대 100자).'],
       [{ body: '' }, 'announce.error.empty', '본문을 입력해 주세요.'],
       [{ body: '나'.repeat(2801) }, 'announce.error.too_long', '본문이 너무 깁니다: 2801자 (최대 2800자).'],
+      [{ title: '감사\u202E과사감' }, 'error.bidi_control_in', '제목에 글자 방향을 바꾸는 보이지 않는 제어 문자'],
+      [{ body: '명절 선물은\u2066받지\u2069 않습니다' }, 'error.bidi_control_in', '본문에 글자 방향을 바꾸는'],
       [{ audience: '' }, 'audience.error.empty', '대상을 입력해 주세요'],
       [{ audience: '없는국' }, 'audience.error.unknown', '명부에 없는 부서입니다: "없는국"'],
       [{ audience: '행정국, 없는과' }, 'audience.error.unknown', '"없는과"'],
