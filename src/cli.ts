@@ -90,10 +90,12 @@ async function rosterImport(config: Config, args: string[], io: CliIo): Promise<
   }
   if (file.encoding === 'cp949') io.out(t(config.locale, 'cli.roster.decoded_cp949', { path }));
   const now = systemClock.now();
-  const loaded = loadContent(config.contentDirs);
-  const offersWelcome = loaded.catalog.pledges.some((p) => p.audience === 'all');
+  // Content is read only when someone is to be welcomed: most imports (the first one among them) need none.
+  let loaded: ReturnType<typeof loadContent> | undefined;
+  const content = () => (loaded ??= loadContent(config.contentDirs));
   // New hires get the all-staff pledge; the first import of an installation is not a wave of hires.
-  const welcomes = (preview: RosterPreview) => (preview.firstImport || !offersWelcome ? 0 : preview.added);
+  const welcomes = (preview: RosterPreview) =>
+    preview.firstImport || preview.added === 0 || !content().catalog.pledges.some((p) => p.audience === 'all') ? 0 : preview.added;
   let refusedOver = false;
   const confirm = async (preview: RosterPreview): Promise<boolean> => {
     if (preview.firstImport || preview.added <= NEW_MEMBERS_CONFIRMATION_THRESHOLD || args.includes('--yes')) return true;
@@ -117,7 +119,7 @@ async function rosterImport(config: Config, args: string[], io: CliIo): Promise<
       confirm,
     });
     if (imported.imported && !imported.firstImport && imported.addedIds.length > 0) {
-      if (loaded.errors.length === 0) await syncPledges(db, loaded.catalog.pledges, now.toISOString());
+      if (content().errors.length === 0) await syncPledges(db, content().catalog.pledges, now.toISOString());
       await offerWelcomePledge(db, config, imported.addedIds, now);
     }
     return imported;
