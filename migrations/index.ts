@@ -5,6 +5,7 @@ import * as m0003 from './0003_direct_messages.js';
 import * as m0004 from './0004_pledges_announcements.js';
 import * as m0005 from './0005_statistics.js';
 import * as m0006 from './0006_letter_audience.js';
+import * as m0007 from './0007_console_operator.js';
 import * as m0008 from './0008_pulse.js';
 
 /** Every migration, in order. Names sort; a new one is added here and never renamed. */
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
   '0004_pledges_announcements': m0004,
   '0005_statistics': m0005,
   '0006_letter_audience': m0006,
+  '0007_console_operator': m0007,
   '0008_pulse': m0008,
 };

@@ -6,6 +6,7 @@ import type { Services } from './engine/context.js';
 import { Engine } from './engine/engine.js';
 import { ephemeral } from './engine/reply.js';
 import { EVERYONE, type CommandRoute, type Routes } from './engine/routes.js';
+import { hasAnyRole, roleNames } from './engine/roles.js';
 import { homeEvents } from './features/home/home.handlers.js';
 import { peopleRoutes } from './features/people/people.handlers.js';
 import { composeNudge, planNudge } from './features/nudges/nudges.delivery.js';
@@ -29,7 +30,11 @@ export function createEngine(services: Services): Engine {
     roles: EVERYONE,
     helpKey: 'help.help',
     async handle(ctx) {
-      const lines = engine.commandsFor(ctx).map((route) => `- ${ctx.t(route.helpKey)}`);
+      // Only what this member's roles may run: the command's own line, then its officers' subcommands.
+      const lines = engine.commandsFor(ctx).flatMap((route) => [
+        ...(hasAnyRole(ctx.roles, route.helpRoles ?? route.roles) ? [route.helpKey] : []),
+        ...(route.subcommandHelp ?? []).filter((sub) => hasAnyRole(ctx.roles, sub.roles)).map((sub) => sub.key),
+      ]).map((key) => `- ${ctx.t(key, roleNames(ctx.t))}`);
       return ephemeral({
         text: ctx.t('help.title'),
         card: { title: ctx.t('help.title'), blocks: [text(lines.join('\n')), context(ctx.t('help.footer'))] },

@@ -1,5 +1,5 @@
 /** Admin commands: `npm run cli -- <command>`. Messages in PROBITY_LOCALE; exit 1 on any problem. */
-import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
 import { openServices } from './bootstrap.js';
 import { UserError } from './engine/errors.js';
 import { recordAudit } from './features/people/people.repository.js';
@@ -13,7 +13,8 @@ import { backupSqlite } from './db/backup.js';
 import { createDb } from './db/createDb.js';
 import { migrateToLatest } from './db/migrate.js';
 import { ContentError, formatProblem, loadContent } from './features/content/loader.js';
-import { importRoster } from './features/people/roster.import.js';
+import { importRoster, type RosterPreview } from './features/people/roster.import.js';
+import { readRosterFile, RosterFileError, type RosterFile } from './features/people/rosterFile.js';
 import { offerWelcomePledge } from './features/pledges/welcome.js';
 import { syncPledges } from './features/pledges/pledges.repository.js';
 import { t, translator } from './i18n/index.js';
@@ -24,11 +25,23 @@ type Out = (line: string) => void;
 export interface CliIo {
   out: Out;
   err: Out;
+  /** Asks the operator a question and returns the answer; absent when nobody can answer (no TTY). */
+  ask?: (question: string) => Promise<string | undefined>;
+}
+
+async function askTerminal(question: string): Promise<string | undefined> {
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await prompt.question(question);
+  } finally {
+    prompt.close();
+  }
 }
 
 const stdio: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  ...(process.stdin.isTTY ? { ask: askTerminal } : {}),
 };
 
 async function withDb<T>(config: Config, work: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
@@ -52,61 +65,101 @@ async function migrate(config: Config, io: CliIo): Promise<number> {
   }
 }
 
+/**
+ * More new members than this in one import (after the first one, which sends no welcome) asks first:
+ * each of them is sent the welcome pledge, and a wrong file would swell every participation denominator.
+ */
+export const NEW_MEMBERS_CONFIRMATION_THRESHOLD = 200;
+
+const ROSTER_FLAGS = ['--sync', '--skip-invalid', '--dry-run', '--yes'];
+
 async function rosterImport(config: Config, args: string[], io: CliIo): Promise<number> {
   const path = args.find((a) => !a.startsWith('--'));
-  const unknownFlags = args.filter((a) => a.startsWith('--') && a !== '--sync' && a !== '--skip-invalid');
+  const unknownFlags = args.filter((a) => a.startsWith('--') && !ROSTER_FLAGS.includes(a));
   if (!path || unknownFlags.length > 0) {
     io.err(t(config.locale, 'cli.usage'));
     return 1;
   }
-  let csv: string;
+  const started = performance.now();
+  let file: RosterFile;
   try {
-    csv = readFileSync(path, 'utf8');
-  } catch {
-    io.err(t(config.locale, 'cli.file_missing', { path }));
+    file = await readRosterFile(path);
+  } catch (error) {
+    if (!(error instanceof RosterFileError)) throw error;
+    io.err(t(config.locale, error.code, { path: error.path }));
     return 1;
   }
+  if (file.encoding === 'cp949') io.out(t(config.locale, 'cli.roster.decoded_cp949', { path }));
   const now = systemClock.now();
-  const started = performance.now();
+  // Content is read only when someone is to be welcomed: most imports (the first one among them) need none.
+  let loaded: ReturnType<typeof loadContent> | undefined;
+  const content = () => (loaded ??= loadContent(config.contentDirs));
+  // New hires get the all-staff pledge; the first import of an installation is not a wave of hires.
+  const welcomes = (preview: RosterPreview) =>
+    preview.firstImport || preview.added === 0 || !content().catalog.pledges.some((p) => p.audience === 'all') ? 0 : preview.added;
+  let refusedOver = false;
+  const confirm = async (preview: RosterPreview): Promise<boolean> => {
+    if (preview.firstImport || preview.added <= NEW_MEMBERS_CONFIRMATION_THRESHOLD || args.includes('--yes')) return true;
+    const params = { added: preview.added, welcome: welcomes(preview), threshold: NEW_MEMBERS_CONFIRMATION_THRESHOLD };
+    if (!io.ask) {
+      refusedOver = true;
+      io.err(t(config.locale, 'cli.roster.over_threshold', params));
+      return false;
+    }
+    const answer = await io.ask(t(config.locale, 'cli.roster.confirm', params));
+    return /^(y|yes|예|네)$/i.test((answer ?? '').trim());
+  };
   const result = await withDb(config, async (db) => {
-    const imported = await importRoster(db, csv, {
+    const imported = await importRoster(db, file.roster, {
       sync: args.includes('--sync'),
       skipInvalid: args.includes('--skip-invalid'),
       today: localDay(now, config.timezone),
       nowIso: now.toISOString(),
       actorLabel: 'cli',
+      dryRun: args.includes('--dry-run'),
+      confirm,
     });
-    // New hires get the all-staff pledge; the first import of an installation is not a wave of hires.
     if (imported.imported && !imported.firstImport && imported.addedIds.length > 0) {
-      const loaded = loadContent(config.contentDirs);
-      if (loaded.errors.length === 0) await syncPledges(db, loaded.catalog.pledges, now.toISOString());
+      if (content().errors.length === 0) await syncPledges(db, content().catalog.pledges, now.toISOString());
       await offerWelcomePledge(db, config, imported.addedIds, now);
     }
     return imported;
   });
   const report = (p: (typeof result.problems)[number]) =>
     t(config.locale, 'roster.problem', { row: p.row, message: t(config.locale, p.code, p.params) });
+  for (const p of result.problems) io.err(report(p));
+  const counts = { added: result.added, updated: result.updated, rejoined: result.rejoined, unchanged: result.unchanged, left: result.left, skipped: result.skipped };
+  if (result.held === 'dry-run') {
+    io.out(t(config.locale, 'cli.roster.dry_run', { ...counts, welcome: welcomes(result) }));
+    return 0;
+  }
+  if (result.held === 'declined') {
+    if (!refusedOver) io.err(t(config.locale, 'cli.roster.declined'));
+    return 1;
+  }
   if (!result.imported) {
-    for (const p of result.problems) io.err(report(p));
     io.err(t(config.locale, 'cli.roster.rejected', { count: result.problems.length }));
     return 1;
   }
-  for (const p of result.problems) io.err(report(p));
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  const { addedIds: _ids, firstImport: _first, ...counts } = result;
-  io.out(t(config.locale, 'cli.roster.done', { ...counts, imported: String(result.imported), problems: result.problems.length, seconds }));
+  io.out(t(config.locale, 'cli.roster.done', { ...counts, seconds }));
   return 0;
 }
 
+/**
+ * Real errors come first, then the points to verify (article numbers to re-check, which are many);
+ * each list has its count line, and a failed check ends on both counts so neither scrolls away.
+ */
 function contentCheck(config: Config, args: string[], io: CliIo): number {
   const dirs = args.length > 0 ? args : config.contentDirs;
   const { catalog, errors, warnings } = loadContent(dirs);
+  if (errors.length > 0) io.err(new ContentError(errors, config.locale).message);
   if (warnings.length > 0) {
     io.out(t(config.locale, 'cli.content.warnings', { count: warnings.length }));
     for (const w of warnings) io.out(`  ${formatProblem(w, config.locale)}`);
   }
   if (errors.length > 0) {
-    io.err(new ContentError(errors, config.locale).message);
+    io.err(t(config.locale, 'cli.content.failed', { errors: errors.length, warnings: warnings.length }));
     return 1;
   }
   io.out(

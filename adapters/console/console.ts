@@ -37,6 +37,8 @@ export class ConsoleAdapter implements ChatPort {
   readonly platform = 'console' as const;
   readonly capabilities = { directMessages: true };
   private actor: Actor;
+  /** The console's own words follow the language of whoever it acts as (after /as, after lang). */
+  private locale: Locale;
   private buttons: Button[] = [];
   private sent = 0;
   /** A form being filled in, one field per prompt (a multi-line field until a line with a single "."). */
@@ -47,6 +49,7 @@ export class ConsoleAdapter implements ChatPort {
     private readonly options: ConsoleOptions,
   ) {
     this.actor = consoleActor(options.as ?? CONSOLE_LOCAL_USER);
+    this.locale = options.locale;
   }
 
   private write(text: string): void {
@@ -69,7 +72,7 @@ export class ConsoleAdapter implements ChatPort {
     if (rendered.buttons.length > 0) this.buttons = rendered.buttons;
     this.write(rendered.text);
     for (const file of message.files ?? []) {
-      this.write(t(this.options.locale, 'console.file_saved', { path: await saveAttachment(this.options.exportDir ?? DEFAULT_EXPORT_DIR, file) }));
+      this.write(t(this.locale, 'console.file_saved', { path: await saveAttachment(this.options.exportDir ?? DEFAULT_EXPORT_DIR, file) }));
     }
     this.write('');
   }
@@ -77,7 +80,7 @@ export class ConsoleAdapter implements ChatPort {
   /** Scheduled deliveries: everyone with a console identity reads this one terminal. */
   async send(recipient: Recipient, message: Message): Promise<SentRef> {
     const name = recipient.kind === 'channel' ? `#${recipient.channelId}` : recipient.userId === CONSOLE_LOCAL_USER ? 'Console' : recipient.userId;
-    this.write(t(this.options.locale, 'console.delivery', { name }));
+    this.write(t(this.locale, 'console.delivery', { name }));
     await this.show({ kind: 'post', message });
     this.sent += 1;
     return { conversationId: recipient.kind === 'channel' ? recipient.channelId : recipient.userId, messageId: String(this.sent) };
@@ -86,7 +89,7 @@ export class ConsoleAdapter implements ChatPort {
   private startForm(form: Form): void {
     this.filling = { form, index: 0, values: {}, lines: [] };
     this.write(`■ ${form.title}`);
-    this.write(`  ${t(this.options.locale, 'console.form.intro')}`);
+    this.write(`  ${t(this.locale, 'console.form.intro')}`);
     this.promptField();
   }
 
@@ -94,7 +97,7 @@ export class ConsoleAdapter implements ChatPort {
     const { form, index } = this.filling!;
     const field = form.fields[index]!;
     const initial = field.initial ? ` [${field.initial.length > 60 ? `${field.initial.slice(0, 60)}…` : field.initial}]` : '';
-    const how = field.multiline ? ` ${t(this.options.locale, 'console.form.multiline')}` : '';
+    const how = field.multiline ? ` ${t(this.locale, 'console.form.multiline')}` : '';
     this.write(`${field.label}${how}${initial}:`);
   }
 
@@ -106,7 +109,7 @@ export class ConsoleAdapter implements ChatPort {
     if (!this.options.interactive) this.write(`> ${line}`);
     if (line.trim() === '/cancel') {
       this.filling = undefined;
-      this.write(t(this.options.locale, 'console.form.cancelled'));
+      this.write(t(this.locale, 'console.form.cancelled'));
       this.write('');
       return;
     }
@@ -123,7 +126,7 @@ export class ConsoleAdapter implements ChatPort {
     }
     state.lines = [];
     if (field.required && value.trim() === '') {
-      this.write(t(this.options.locale, 'console.form.required'));
+      this.write(t(this.locale, 'console.form.required'));
       this.promptField();
       return;
     }
@@ -170,7 +173,7 @@ export class ConsoleAdapter implements ChatPort {
 
     if (/^\d+$/.test(line)) {
       const button = this.buttons[Number(line) - 1];
-      if (!button) this.write(t(this.options.locale, 'console.no_such_button', { number: line }));
+      if (!button) this.write(t(this.locale, 'console.no_such_button', { number: line }));
       else await this.show(await this.engine.dispatch(this.event({ type: 'action', actionId: button.actionId })));
       return true;
     }
@@ -180,17 +183,19 @@ export class ConsoleAdapter implements ChatPort {
     }
     if (line === COMMAND_PREFIX || line.startsWith(`${COMMAND_PREFIX} `)) {
       const { name, args } = parseCommandText(line.slice(COMMAND_PREFIX.length));
-      await this.show(await this.engine.dispatch(this.event({ type: 'command', name, args })));
+      const reply = await this.engine.dispatch(this.event({ type: 'command', name, args }));
+      this.locale = await this.engine.localeOf(this.actor, this.options.locale);
+      await this.show(reply);
       return true;
     }
-    this.write(t(this.options.locale, 'console.unknown_input'));
+    this.write(t(this.locale, 'console.unknown_input'));
     return true;
   }
 
   /** Acts as another roster member; an unknown employee number leaves the current one in place. */
   async switchActor(employeeNo: string): Promise<void> {
     if (employeeNo === '' || /\s/.test(employeeNo)) {
-      this.write(t(this.options.locale, 'console.as_usage'));
+      this.write(t(this.locale, 'console.as_usage'));
       return;
     }
     const previous = this.actor;
@@ -198,12 +203,14 @@ export class ConsoleAdapter implements ChatPort {
     const reply = await this.engine.dispatch(this.event({ type: 'command', name: 'whoami', args: [] }));
     if (reply.kind === 'ephemeral' && reply.error) this.actor = previous;
     else this.buttons = [];
+    this.locale = await this.engine.localeOf(this.actor, this.options.locale);
     await this.show(reply);
   }
 
   /**
-   * Makes sure the console's person exists before anything is scheduled, so that a first start at
-   * 09:05 already counts them in the 09:00 quiz's audience.
+   * Makes sure the console's person exists (and a roster member acted as with --as has their console
+   * account) before anything is scheduled, so that a first start at 09:05 already delivers the 09:00
+   * quiz to them. The local administrator itself is not staff and is in no audience.
    */
   async enrol(): Promise<void> {
     await this.engine.dispatch(this.event({ type: 'command', name: 'whoami', args: [] }));
@@ -212,7 +219,7 @@ export class ConsoleAdapter implements ChatPort {
   async run(): Promise<void> {
     const { input, output, interactive } = this.options;
     const lines = createInterface({ input, terminal: false });
-    this.write(t(this.options.locale, 'console.welcome'));
+    this.write(t(this.locale, 'console.welcome'));
     this.write('');
     if (this.options.as) await this.switchActor(this.options.as);
     if (interactive) output.write('> ');

@@ -14,7 +14,11 @@ export interface DepartmentTable {
   created_at: string;
 }
 
-export type MemberSource = 'roster' | 'enrolled';
+/**
+ * Where a member came from: the roster file, enrolment on first contact in chat, or the console's own
+ * local administrator ('operator'), who runs a trial install and is not one of the organisation's staff.
+ */
+export type MemberSource = 'roster' | 'enrolled' | 'operator';
 
 export interface MemberTable {
   id: Generated<number>;

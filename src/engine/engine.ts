@@ -6,11 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { t, translator, type Locale } from '../i18n/index.js';
 import { resolveMember, effectiveLocale } from '../features/people/people.js';
+import { accountFor, memberById } from '../features/people/people.repository.js';
 import { decodeAction } from '../ui/actionId.js';
 import { localDay } from '../time.js';
 import type { RequestContext, Services } from './context.js';
 import { UserError } from './errors.js';
-import type { InboundEvent } from './events.js';
+import type { Actor, InboundEvent } from './events.js';
 import { failure, none, type Reply } from './reply.js';
 import { hasAnyRole, parseRoles } from './roles.js';
 import type { ActionRoute, CommandRoute, FormRoute, Routes } from './routes.js';
@@ -31,6 +32,16 @@ export class Engine {
     this.actions = new Map(routes.actions.map((r) => [r.name, r]));
     this.forms = new Map((routes.forms ?? []).map((r) => [r.name, r]));
     this.events = routes.events ?? {};
+  }
+
+  /**
+   * The language of the person behind this identity (their choice, else the roster's), for an
+   * adapter's own words around the replies; `fallback` for someone with neither, or not known yet.
+   */
+  async localeOf(actor: Actor, fallback: Locale): Promise<Locale> {
+    const account = await accountFor(this.services.db, actor);
+    const member = account ? await memberById(this.services.db, account.member_id) : undefined;
+    return member ? effectiveLocale(member, fallback) : fallback;
   }
 
   /** The commands a set of roles may use, in registration order (for help). */

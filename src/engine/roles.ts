@@ -1,3 +1,4 @@
+import type { Translator } from '../i18n/index.js';
 import { UserError } from './errors.js';
 
 export const ROLES = ['employee', 'manager', 'hr', 'admin'] as const;
@@ -32,3 +33,11 @@ export function requireAnyRole(roles: readonly Role[], allowed: readonly Role[])
 
 /** Operators of the programme: HR / integrity officers and administrators. */
 export const OPERATORS: readonly Role[] = ['hr', 'admin'];
+
+/**
+ * Each role's one name in the reader's language ("role.manager" is 간부 / Manager everywhere), as
+ * parameters for texts that name roles, so that help, whoami and errors never call a role two things.
+ */
+export function roleNames(t: Translator): Record<Role, string> {
+  return { employee: t('role.employee'), manager: t('role.manager'), hr: t('role.hr'), admin: t('role.admin') };
+}

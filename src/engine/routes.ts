@@ -11,6 +11,13 @@ export interface CommandRoute {
   roles: readonly Role[];
   /** One line for /integrity help, with the usage in it. */
   helpKey: MessageKey;
+  /**
+   * Who sees that line in help, when fewer than may call the command (`stats` answers an employee
+   * only with a pointer to `me`). Help lists only what the member's roles may run.
+   */
+  helpRoles?: readonly Role[];
+  /** Help lines for subcommands that fewer roles may run (`pledge open` for officers). */
+  subcommandHelp?: readonly { key: MessageKey; roles: readonly Role[] }[];
   /** Commands hidden from help still work (e.g. console-only helpers). */
   hidden?: boolean;
   handle(ctx: RequestContext, args: string[]): Promise<Reply>;

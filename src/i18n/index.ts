@@ -1,6 +1,7 @@
 import { en } from './en.js';
 import { ko } from './ko.js';
 import type { Locale } from './locales.js';
+import { withParticles } from './particles.js';
 
 export type MessageKey = keyof typeof ko;
 export type Catalogue = Readonly<Record<MessageKey, string>>;
@@ -14,9 +15,11 @@ export const catalogues: Readonly<Record<Locale, Catalogue>> = { ko, en };
  */
 export function t(locale: Locale, key: MessageKey, params: Params = {}): string {
   const template = catalogues[locale][key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+  const filled = template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
   );
+  // Korean particles are chosen once the words before them are known.
+  return locale === 'ko' ? withParticles(filled) : filled;
 }
 
 export type Translator = (key: MessageKey, params?: Params) => string;

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { isStaff } from '../features/people/people.repository.js';
 import type { Database, Member, ScheduleRow } from '../db/schema.js';
 import { parseRoles } from '../engine/roles.js';
 import { DEPARTMENT_SEPARATOR } from '../features/people/roster.js';
@@ -89,7 +90,7 @@ export async function setPaused(db: DbOrTrx, id: number, paused: boolean, nowIso
 
 /** Active roster members an audience addresses: departments include their sub-departments. */
 export async function resolveAudience(db: DbOrTrx, audience: Audience): Promise<Member[]> {
-  let query = db.selectFrom('members').innerJoin('departments', 'departments.id', 'members.department_id').selectAll('members').where('members.left_on', 'is', null);
+  let query = db.selectFrom('members').innerJoin('departments', 'departments.id', 'members.department_id').selectAll('members').where('members.left_on', 'is', null).where(isStaff);
   if (!audience.all && audience.departments.length > 0) {
     const departments = audience.departments;
     query = query.where((eb) =>

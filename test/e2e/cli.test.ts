@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli.js';
 import { query, run, tempDir } from './support.js';
 
 const HEADER = 'employee_no,name,email,department,roles,locale';
@@ -75,5 +76,25 @@ describe('npm run cli -- content check', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/quiz\/bad\.yaml: item "no-answer": answer: missing/);
     expect(result.stderr).toMatch(/quiz\/bad\.yaml: item "two-choices": choices: wrong number of choices \(2; 3 to 5 required\)/);
+  });
+
+  it('GIVEN a pack with an error and an article to verify WHEN checked THEN the error comes first, and each list has its count', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'quiz'));
+    writeFileSync(join(dir, 'pack.yaml'), 'pack: org\nname: { ko: 우리 기관, en: Our body }\ntopics:\n  local: { ko: 자체, en: Local }\nlaws:\n  rules: { ko: 자체 규정, en: Own rules }\n');
+    const item = (slug: string, answer: string, verify: string) =>
+      `  - slug: ${slug}\n    topic: local\n    type: choice\n    difficulty: 1\n    question: { ko: 질문, en: Question }\n    explanation: { ko: 해설, en: Why }\n    basis:\n      - law: rules\n        article: { ko: 제1조, en: Art. 1 }\n${verify}    choices:\n      - { ko: 가, en: A }\n      - { ko: 나, en: B }\n      - { ko: 다, en: C }\n${answer}`;
+    writeFileSync(join(dir, 'quiz', 'mixed.yaml'), `quiz:\n${item('to-verify', '    answer: 1\n', '        verify: true\n')}${item('no-answer', '', '')}`);
+    const lines: string[] = [];
+    const log = (line: string) => lines.push(...line.split('\n'));
+    const code = await runCli(['content', 'check', dir], { out: log, err: log }, { PROBITY_LOCALE: 'en' });
+    expect(code).toBe(1);
+    const errorHeader = lines.findIndex((l) => l === 'The content packs have 1 error(s):');
+    const verifyHeader = lines.findIndex((l) => l === '1 point(s) to check:');
+    expect(errorHeader).toBeGreaterThanOrEqual(0);
+    expect(lines[errorHeader + 1]).toMatch(/item "no-answer": answer: missing/);
+    expect(verifyHeader).toBeGreaterThan(errorHeader + 1);
+    expect(lines[verifyHeader + 1]).toMatch(/item "to-verify": basis\[1\]/);
+    expect(lines.at(-1)).toBe('Content check failed: 1 error(s) (listed first), 1 point(s) to check.');
   });
 });

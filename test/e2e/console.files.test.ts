@@ -73,3 +73,45 @@ describe('console adapter: files', () => {
     expect(() => readdirSync(exportDir)).toThrow();
   });
 });
+
+describe('console: the export message and the file it saved', () => {
+  it('GIVEN an export run twice WHEN the second file is numbered to avoid overwriting THEN no line names a file other than the one saved', async () => {
+    h = await createHarness();
+    const exportDir = mkdtempSync(join(tmpdir(), 'probity-exports-'));
+    const output = new PassThrough();
+    let printed = '';
+    output.setEncoding('utf8').on('data', (d: string) => (printed += d));
+    const adapter = new ConsoleAdapter(h.engine, { input: new PassThrough(), output, locale: 'ko', interactive: false, exportDir, as: '3001' });
+    await adapter.handleLine('/integrity export participation 2026-11');
+    await adapter.handleLine('/integrity export participation 2026-11');
+    const saved = savedPaths(printed, '📎 파일을 저장했습니다: ').map((p) => p.slice(exportDir.length + 1));
+    expect(saved).toEqual(['probity-participation-2026-11.csv', 'probity-participation-2026-11-1.csv']);
+    expect(readdirSync(exportDir).sort()).toEqual([...saved].sort());
+    // The only file names printed are those of the files saved.
+    const named = [...printed.matchAll(/[\w.-]+\.csv/g)].map((m) => m[0]);
+    expect(named).toEqual(saved);
+    expect(printed).toContain('📎 내보내기: 부서별 참여 (2026-11-01 ~ 2026-11-27)');
+  });
+});
+
+describe('console: its own words follow the member it acts as', () => {
+  it('GIVEN an English-speaking roster member WHEN /as switches to them and back THEN the console speaks English, then Korean', async () => {
+    h = await createHarness();
+    const output = new PassThrough();
+    let printed = '';
+    output.setEncoding('utf8').on('data', (d: string) => (printed += d));
+    const adapter = new ConsoleAdapter(h.engine, { input: new PassThrough(), output, locale: 'ko', interactive: false });
+    const after = async (line: string) => {
+      const from = printed.length;
+      await adapter.handleLine(line);
+      return printed.slice(from);
+    };
+    await after('/as 1002');
+    expect(await after('hello')).toContain('Commands start with /integrity.');
+    await after('/as 1001');
+    expect(await after('hello')).toContain('명령은 /integrity 로 시작합니다.');
+    // A member who changes language is followed too.
+    await after('/integrity lang en');
+    expect(await after('hello')).toContain('Commands start with /integrity.');
+  });
+});

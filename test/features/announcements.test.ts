@@ -204,7 +204,7 @@ describe.each(DIALECTS)('%s: compose, preview, send', (dialect) => {
     const preview = await compose('2001');
     const sent = await h.press('2001', sendButton(preview));
     expect(sent.kind).toBe('replace');
-    expect(textOf(sent)).toContain('📤 서한 #1 을(를) 6명에게 보냅니다. 현황: `/integrity announce status 1`');
+    expect(textOf(sent)).toContain('📤 서한 #1을 6명에게 보냅니다. 현황: `/integrity announce status 1`');
     expect(who(await outbox())).toEqual(ADMIN_BUREAU);
     expect((await outbox()).every((d) => d.slot === 'announcement:1' && d.status === 'pending')).toBe(true);
     expect((await announcements())[0]).toMatchObject({ status: 'sent', recipients: 6, day: '2026-11-27', confirmed_at: KST('2026-11-27', '09:30') });
@@ -218,7 +218,7 @@ describe.each(DIALECTS)('%s: compose, preview, send', (dialect) => {
     ]);
 
     const again = await h.press('2001', sendButton(preview));
-    expect(textOf(again)).toContain('서한 #1 은(는) 이미 처리되었습니다.');
+    expect(textOf(again)).toContain('서한 #1은 이미 처리되었습니다.');
     expect(await outbox()).toHaveLength(6);
     expect(await audit('announce.send')).toHaveLength(1);
   });
@@ -410,7 +410,7 @@ describe.each(DIALECTS)('%s: scheduled sends', (dialect) => {
     expect(textOf(preview)).toContain('보내는 때: 2026-11-30 10:00');
     expect(sendButton(preview).label).toBe('예약하기');
     const scheduled = await h.press('2001', sendButton(preview));
-    expect(textOf(scheduled)).toContain('🕘 서한 #1 을(를) 2026-11-30 10:00 에 6명에게 보내도록 예약했습니다. 취소: `/integrity announce cancel 1`');
+    expect(textOf(scheduled)).toContain('🕘 서한 #1을 2026-11-30 10:00 에 6명에게 보내도록 예약했습니다. 취소: `/integrity announce cancel 1`');
     expect((await announcements())[0]).toMatchObject({ status: 'scheduled', send_at: '2026-11-30T01:00:00.000Z', day: '2026-11-30' });
     expect((await outbox()).map((d) => [d.employee_no, d.day, d.next_attempt_at])).toEqual(ADMIN_BUREAU.map((no) => [no, '2026-11-30', '2026-11-30T01:00:00.000Z']));
     expect(await audit('announce.send')).toMatchObject([{ details: { audienceSize: 6, sendAt: '2026-11-30T01:00:00.000Z' } }]);
@@ -440,7 +440,7 @@ describe.each(DIALECTS)('%s: scheduled sends', (dialect) => {
     await announce('2001', { title: '즉시 발송' });
     expect(textOf(await h.command('2001', 'announce', 'status', '1'))).toContain('상태: 예약');
     const cancelled = await h.command('2001', 'announce', 'cancel', '1');
-    expect(textOf(cancelled)).toContain('예약된 서한 #1 을(를) 취소했습니다 (6건 발송 중지).');
+    expect(textOf(cancelled)).toContain('예약된 서한 #1을 취소했습니다 (6건 발송 중지).');
     expect((await announcements())[0]!.status).toBe('cancelled');
     expect((await outbox('announcement', 'announcement:1')).map((d) => [d.status, d.error])).toEqual(ADMIN_BUREAU.map(() => ['skipped', 'cancelled']));
     expect(await audit('announce.cancel')).toMatchObject([{ actor: await idOf('2001'), details: { announcementId: 1, audienceSize: 6 } }]);
@@ -586,11 +586,13 @@ describe.each(DIALECTS)('%s: bad input changes nothing', (dialect) => {
     await harness(dialect);
     const before = await rowCounts();
     const cases: [Draft, string, string][] = [
-      [{ title: '' }, 'announce.error.empty', '제목을(를) 입력해 주세요.'],
+      [{ title: '' }, 'announce.error.empty', '제목을 입력해 주세요.'],
       [{ title: '   ' }, 'announce.error.empty', '제목'],
-      [{ title: '가'.repeat(101) }, 'announce.error.too_long', '제목이(가) 너무 깁니다: 101자 (최대 100자).'],
-      [{ body: '' }, 'announce.error.empty', '본문을(를) 입력해 주세요.'],
-      [{ body: '나'.repeat(2801) }, 'announce.error.too_long', '본문이(가) 너무 깁니다: 2801자 (최대 2800자).'],
+      [{ title: '가'.repeat(101) }, 'announce.error.too_long', '제목이 너무 깁니다: 101자 (최대 100자).'],
+      [{ body: '' }, 'announce.error.empty', '본문을 입력해 주세요.'],
+      [{ body: '나'.repeat(2801) }, 'announce.error.too_long', '본문이 너무 깁니다: 2801자 (최대 2800자).'],
+      [{ title: '감사\u202E과사감' }, 'error.bidi_control_in', '제목에 글자 방향을 바꾸는 보이지 않는 제어 문자'],
+      [{ body: '명절 선물은\u2066받지\u2069 않습니다' }, 'error.bidi_control_in', '본문에 글자 방향을 바꾸는'],
       [{ audience: '' }, 'audience.error.empty', '대상을 입력해 주세요'],
       [{ audience: '없는국' }, 'audience.error.unknown', '명부에 없는 부서입니다: "없는국"'],
       [{ audience: '행정국, 없는과' }, 'audience.error.unknown', '"없는과"'],

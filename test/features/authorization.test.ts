@@ -14,6 +14,7 @@ import { composers } from '../../src/app.js';
 import { Dispatcher } from '../../src/delivery/dispatcher.js';
 import { DIALECTS } from '../support/databases.js';
 import { FakePort } from '../support/fakePort.js';
+import { ko } from '../../src/i18n/ko.js';
 import { buttonsOf, createHarness, SHIPPED_CONTENT, textOf, type Harness } from '../support/harness.js';
 
 const KST = (day: string, time: string) => new Date(`${day}T${time}:00+09:00`).toISOString();
@@ -235,6 +236,48 @@ describe.each(DIALECTS)('%s: help lists what each role may use', (dialect) => {
       expect(help[role]!.includes('`/integrity announce'), role).toBe(role !== 'employee');
       expect(help[role]!.includes('`/integrity status`'), role).toBe(role === 'hr' || role === 'admin');
       expect(help[role]!.includes('`/integrity schedule'), role).toBe(role === 'hr' || role === 'admin');
+    }
+  });
+});
+
+describe.each(DIALECTS)('%s: help offers nothing the member would be refused', (dialect) => {
+  /** Each command a help line shows: `/integrity pledge [show …]` gives "pledge", `pledge open <…>` gives "pledge open". */
+  function commandsIn(line: string): string[][] {
+    return [...line.matchAll(/`([^`]+)`/g)].map((m) =>
+      m[1]!
+        .replace(/^\/integrity\s+/, '')
+        .split(/\s+/)
+        .slice(0, 2)
+        .filter((word) => /^[a-z-]+$/.test(word.split('|')[0]!))
+        .map((word) => word.split('|')[0]!),
+    );
+  }
+
+  it('GIVEN each role WHEN it asks for help THEN every command listed runs for it, and the officer subcommands and statistics are not listed for employees', async () => {
+    h = await createHarness({ dialect, contentDirs: [SHIPPED_CONTENT], roster: ROSTER });
+    for (const role of ROLES) {
+      const lines = textOf(await h.command(ACTOR[role], 'help')).split('\n').filter((l) => l.startsWith('- '));
+      for (const [name, ...args] of lines.flatMap(commandsIn)) {
+        if (!name || name === 'help') continue;
+        const reply = await h.command(ACTOR[role], name, ...args);
+        const code = reply.kind === 'ephemeral' ? reply.error?.code : undefined;
+        expect(['error.forbidden', 'stats.error.employee'], `${role}: ${name} ${args.join(' ')}`).not.toContain(code);
+      }
+      const text = lines.join('\n');
+      expect(text.includes('pledge open'), role).toBe(role === 'hr' || role === 'admin');
+      expect(text.includes('`/integrity stats'), role).toBe(role !== 'employee');
+      expect(text.includes('`/integrity letters`'), role).toBe(true);
+    }
+  });
+
+  it('GIVEN the Korean catalogue THEN each role has one name: a manager is 간부 and an administrator 시스템 관리자, in whoami and help alike', async () => {
+    h = await createHarness({ dialect, contentDirs: [SHIPPED_CONTENT], roster: ROSTER });
+    expect(textOf(await h.command(ACTOR.manager, 'whoami'))).toContain('간부');
+    expect(textOf(await h.command(ACTOR.admin, 'whoami'))).toContain('시스템 관리자');
+    expect(textOf(await h.command(ACTOR.hr, 'help'))).toContain('간부: 소속 부서, 청렴·감사 담당·시스템 관리자: 전체');
+    for (const [key, text] of Object.entries(ko)) {
+      // "관리자" alone would be a second name for someone: only the administrator's full name uses it.
+      expect(text.replaceAll('시스템 관리자', '').includes('관리자'), key).toBe(false);
     }
   });
 });

@@ -3,7 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hintsFromRoles } from '../../adapters/discord/inbound.js';
 import type { Actor } from '../../src/engine/events.js';
 import { DIALECTS } from '../support/databases.js';
-import { createHarness, type Harness } from '../support/harness.js';
+import { createHarness, SHIPPED_CONTENT, textOf, type Harness } from '../support/harness.js';
+import * as consoleOperatorMigration from '../../migrations/0007_console_operator.js';
+import { translator } from '../../src/i18n/index.js';
+import { exportBase, pledgesTable } from '../../src/features/stats/exports.js';
+import { parsePeriod } from '../../src/features/stats/period.js';
+import { loadStatsInput } from '../../src/features/stats/stats.repository.js';
+import { resolveAudience } from '../../src/scheduler/schedules.repository.js';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -84,5 +90,51 @@ describe.each(DIALECTS)('%s: identity', (dialect) => {
     expect((await h.services.db.selectFrom('member_accounts').select('dm_opt_in').executeTakeFirstOrThrow()).dm_opt_in).toBe(0);
     const bad = await dm(['maybe']);
     expect(bad.kind === 'ephemeral' && bad.error?.code).toBe('dm.error.usage');
+  });
+});
+
+describe.each(DIALECTS)('%s: the console operator is not staff', (dialect) => {
+  const local: Actor = { platform: 'console', workspace: 'local', userId: 'local', displayName: '로컬관리자' };
+  const asLocal = (name: string, ...args: string[]) => h.engine.dispatch({ type: 'command', name, args, platform: 'console', actor: local, conversation: { id: 'c', kind: 'dm' } });
+
+  it("GIVEN a 4-person roster and the console's local administrator WHEN audiences, pledge lists, the pledge export and headcounts are made THEN the administrator is in none of them", async () => {
+    h = await createHarness({ dialect, contentDirs: [SHIPPED_CONTENT] });
+    // The administrator may run what an admin runs...
+    expect(textOf(await asLocal('pledge', 'open', 'all-staff'))).toContain('대상 4명');
+    const nonSigners = textOf(await asLocal('pledge', 'nonsigners', 'all-staff'));
+    // ...but is not one of the people counted.
+    expect(nonSigners).toContain('미서명자 4명');
+    expect(nonSigners).not.toContain('로컬관리자');
+    expect(await resolveAudience(h.services.db, { all: true })).toHaveLength(4);
+    const period = parsePeriod('2026-11', '2026-11-27');
+    expect((await loadStatsInput(h.services.db, period)).members).toHaveLength(4);
+    const source = { ...h.services, t: translator('ko'), locale: 'ko' as const, today: '2026-11-27', nowIso: h.clock.now().toISOString() };
+    const table = await pledgesTable({ ...exportBase(source), period });
+    const allStaffRows = table.rows.filter((r) => r[0] === 'core/all-staff');
+    expect(allStaffRows.map((r) => r[3]).sort()).toEqual(['Lee Integrity', '김청렴', '박과장', '최담당'].sort());
+    const stored = await h.services.db.selectFrom('members').select(['name', 'source', 'roles']).where('employee_no', 'is', null).execute();
+    expect(stored).toEqual([{ name: '로컬관리자', source: 'operator', roles: 'employee;admin' }]);
+  });
+});
+
+describe.each(DIALECTS)('%s: migration 0007 (console operator)', (dialect) => {
+  it('GIVEN an installation whose console administrator was stored as enrolled staff WHEN migrated THEN it becomes the operator, and chat enrolments stay staff', async () => {
+    h = await createHarness({ dialect, roster: null });
+    const db = h.services.db;
+    const department = (await db.insertInto('departments').values({ name: '미지정', parent_id: null, path: '미지정', created_at: 'T' }).returning('id').executeTakeFirstOrThrow()).id;
+    const person = (name: string) => ({ employee_no: null, name, email: null, department_id: department, roles: 'employee', locale: null, preferred_locale: null, source: 'enrolled' as const, joined_on: '2026-11-01', left_on: null, created_at: 'T', updated_at: 'T' });
+    const [admin, chat] = await db.insertInto('members').values([person('local'), person('chat')]).returning('id').execute();
+    await db
+      .insertInto('member_accounts')
+      .values([
+        { member_id: admin!.id, platform: 'console', workspace: 'local', platform_user_id: 'local', display_name: null, linked_at: 'T' },
+        { member_id: chat!.id, platform: 'slack', workspace: 'T1', platform_user_id: 'local', display_name: null, linked_at: 'T' },
+      ])
+      .execute();
+    await consoleOperatorMigration.up(db);
+    expect(await db.selectFrom('members').select(['name', 'source']).orderBy('id').execute()).toEqual([
+      { name: 'local', source: 'operator' },
+      { name: 'chat', source: 'enrolled' },
+    ]);
   });
 });

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { composers, planners } from '../../src/app.js';
+import { exportBase, pledgesTable } from '../../src/features/stats/exports.js';
+import { parsePeriod } from '../../src/features/stats/period.js';
+import { translator } from '../../src/i18n/index.js';
 import { runCli } from '../../src/cli.js';
 import { createDb, type Db } from '../../src/db/createDb.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -259,6 +262,31 @@ describe.each(DIALECTS)('%s: pledge versions and text hashes', (dialect) => {
     expect(errorOf(pressed)).toBe('pledge.error.retired');
     expect(await signatures()).toEqual([]);
     expect(errorOf(await h.command('3001', 'pledge', 'open', 'leadership'))).toBe('pledge.error.unknown');
+  });
+});
+
+describe.each(DIALECTS)('%s: the pledge export', (dialect) => {
+  it('GIVEN a signature at 09:30 in Seoul WHEN pledges are exported THEN the row has the UTC instant and, beside it, the local time', async () => {
+    await harness(dialect);
+    await h.press('1001', buttonsOf(await h.command('1001', 'pledge'))[0]!);
+    const source = { ...h.services, t: translator('ko'), locale: 'ko' as const, today: '2026-11-27', nowIso: h.clock.now().toISOString() };
+    const table = await pledgesTable({ ...exportBase(source), period: parsePeriod('2026-11', '2026-11-27') });
+    const at = table.header.indexOf('서명 시각(UTC)');
+    expect(table.header[at + 1]).toBe('서명 시각(Asia/Seoul)');
+    const row = table.rows.find((r) => r[0] === 'core/all-staff' && r[4] === '1001')!;
+    expect([row[at], row[at + 1]]).toEqual(['2026-11-27T00:30:00.000Z', '2026-11-27 09:30']);
+    const unsigned = table.rows.find((r) => r[0] === 'core/all-staff' && r[4] === '1002')!;
+    expect([unsigned[at], unsigned[at + 1]]).toEqual([null, null]);
+  });
+});
+
+describe.each(DIALECTS)('%s: campaign runs in /integrity status', (dialect) => {
+  it('GIVEN a campaign opened at 20:35 in Seoul WHEN an officer looks at recent runs THEN it is listed at 20:35 with its key, not at 09:00', async () => {
+    await harness(dialect, { start: KST('2026-11-27', '20:35') });
+    await h.command('3001', 'pledge', 'open', 'all-staff');
+    const status = textOf(await h.command('3001', 'status'));
+    expect(status).toContain('2026-11-27 20:35 (campaign:1)');
+    expect(status).not.toContain('09:00');
   });
 });
 

@@ -35,12 +35,15 @@ async function linkEveryone() {
   for (const no of ['1001', '1002', '2001', '3001']) await h.command(no, 'whoami');
 }
 
+const ONE_PERSON = 'employee_no,name,email,department,roles,locale\n1001,김청렴,kim@city.example,행정국/감사과,employee,ko';
+
 describe.each(DIALECTS)('%s: catch-up after downtime (console)', (dialect) => {
   async function consoleRun(startedAt: string) {
     const output = new PassThrough();
     let printed = '';
     output.on('data', (d: Buffer) => (printed += d.toString()));
-    const console = new ConsoleAdapter(h.engine, { input: new PassThrough(), output, locale: 'ko', interactive: false });
+    // The console acts as a roster member: its own local administrator is not staff, so no audience holds it.
+    const console = new ConsoleAdapter(h.engine, { input: new PassThrough(), output, locale: 'ko', interactive: false, as: '1001' });
     h.clock.set(startedAt);
     await console.enrol();
     const dispatcher = new Dispatcher(h.services, [console], { composers, sleep: noSleep });
@@ -52,12 +55,12 @@ describe.each(DIALECTS)('%s: catch-up after downtime (console)', (dialect) => {
   }
 
   it('GIVEN a shutdown at 08:55 on a working day WHEN the console starts again at 09:05 THEN the 09:00 quiz is delivered once', async () => {
-    h = await createHarness({ dialect, start: KST('2026-11-27', '08:50'), schedules: QUIZ_AT_NINE, roster: null, contentDirs: [SHIPPED_CONTENT] });
+    h = await createHarness({ dialect, start: KST('2026-11-27', '08:50'), schedules: QUIZ_AT_NINE, roster: ONE_PERSON, contentDirs: [SHIPPED_CONTENT] });
     const first = await consoleRun(KST('2026-11-27', '08:55'));
     expect(first()).not.toContain('오늘의 청렴 퀴즈');
     const second = await consoleRun(KST('2026-11-27', '09:05'));
     expect(second().match(/■ 오늘의 청렴 퀴즈/g)).toHaveLength(1);
-    expect(second()).toContain('📨 Console 님에게 도착한 메시지');
+    expect(second()).toContain('📨 1001 님에게 도착한 메시지');
     const third = await consoleRun(KST('2026-11-27', '09:06'));
     expect(third()).not.toContain('오늘의 청렴 퀴즈');
     expect(await jobRuns()).toEqual([{ slot: KST('2026-11-27', '09:00'), day: '2026-11-27', status: 'planned', reason: null, planned: 1 }]);
@@ -65,7 +68,7 @@ describe.each(DIALECTS)('%s: catch-up after downtime (console)', (dialect) => {
   });
 
   it('GIVEN the same on a public holiday (기독탄신일, Fri 25 Dec 2026) THEN nothing is delivered and the slot is recorded as skipped', async () => {
-    h = await createHarness({ dialect, start: KST('2026-12-25', '08:50'), schedules: QUIZ_AT_NINE, roster: null });
+    h = await createHarness({ dialect, start: KST('2026-12-25', '08:50'), schedules: QUIZ_AT_NINE, roster: ONE_PERSON });
     await consoleRun(KST('2026-12-25', '08:55'));
     const second = await consoleRun(KST('2026-12-25', '09:05'));
     expect(second()).not.toContain('오늘의 청렴 퀴즈');

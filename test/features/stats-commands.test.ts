@@ -83,6 +83,9 @@ describe.each(DIALECTS)('%s: statistics in chat', (dialect) => {
     // 복지국's subtree (7 people) is shown, its 3-person child is hidden.
     expect(shown).toContain('참여 통계: 복지국');
     expect(shown).toMatch(/복지국\/노인복지과 \(3\): 비공개/);
+    // A hidden rate has no rank: the line is a bullet, never "–.".
+    expect(shown).toMatch(/^- 복지국\/노인복지과 \(3\): 비공개$/m);
+    expect(shown).not.toContain('–.');
   });
 
   it('GIVEN hr WHEN they export as XLSX and make the annual report THEN the files read back', async () => {

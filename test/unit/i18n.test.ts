@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { catalogues, LOCALES, t, translator, type MessageKey } from '../../src/i18n/index.js';
 import { en } from '../../src/i18n/en.js';
 import { ko } from '../../src/i18n/ko.js';
+import { withParticles } from '../../src/i18n/particles.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -123,5 +124,41 @@ describe('message keys used in the source', () => {
   it('every key literal in src/ and adapters/ exists in the catalogue', () => {
     const missing = used.filter((u) => !(u.key in ko)).map((u) => `${u.where} '${u.key}'`);
     expect(missing).toEqual([]);
+  });
+});
+
+describe('Korean particles (이/가, 을/를, 은/는, 와/과, (으)로)', () => {
+  it.each([
+    ['감사과이(가) 있습니다', '감사과가 있습니다'],
+    ['감사실이(가) 있습니다', '감사실이 있습니다'],
+    ['서약을(를) 읽습니다', '서약을 읽습니다'],
+    ['서한을(를) 읽습니다', '서한을 읽습니다'],
+    ['메시지을(를) 읽습니다', '메시지를 읽습니다'],
+    ['제목은(는)', '제목은'],
+    ['담당자은(는)', '담당자는'],
+    ['직원와(과)', '직원과'],
+    ['간부와(과)', '간부와'],
+    ['한국어(으)로', '한국어로'],
+    ['서울(으)로', '서울로'],
+    ['부산(으)로', '부산으로'],
+    // Digits as they are read: 일 (ㄹ), 이, 삼, 영 …
+    ['서한 #1 을(를) 보냅니다', '서한 #1을 보냅니다'],
+    ['서한 #2 을(를) 보냅니다', '서한 #2를 보냅니다'],
+    ['캠페인 #3 은(는)', '캠페인 #3은'],
+    ['#10(으)로', '#10으로'],
+    ['#7(으)로', '#7로'],
+    // A quoted value: the particle attaches to the word inside the quotes.
+    ['사번 "1002" 이(가) 없습니다', '사번 "1002"가 없습니다'],
+    ['일정 "퀴즈" 을(를) 멈춥니다', '일정 "퀴즈"를 멈춥니다'],
+    // A reading Probity cannot know (Latin letters): both forms stay.
+    ['서약 "all-staff" 이(가) 없습니다', '서약 "all-staff" 이(가) 없습니다'],
+  ])('GIVEN "%s" THEN it reads "%s"', (written, read) => {
+    expect(withParticles(written)).toBe(read);
+  });
+
+  it('GIVEN a message whose value decides the particle WHEN translated THEN the right particle is chosen, in Korean only', () => {
+    expect(t('ko', 'error.unknown_employee_no', { employeeNo: '1004' })).toBe('직원 명부에 사번 "1004"가 없습니다.');
+    expect(t('ko', 'error.unknown_employee_no', { employeeNo: '1003' })).toBe('직원 명부에 사번 "1003"이 없습니다.');
+    expect(t('ko', 'pledge.closed', { id: 2 })).toMatch(/^서약 캠페인 #2를 마쳤습니다/);
   });
 });

@@ -1,6 +1,7 @@
 /** Statistics periods: what people type, and what it means as days. */
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/engine/errors.js';
+import { t } from '../../src/i18n/index.js';
 import { isoWeekKey, parsePeriod, weeksOf } from '../../src/features/stats/period.js';
 
 const FRIDAY = '2026-11-27';
@@ -44,7 +45,33 @@ describe('parsePeriod', () => {
     expect(parsePeriod('last-week', '2026-01-01')).toEqual({ from: '2025-12-22', to: '2025-12-28', key: '2025-W52' });
   });
 
-  it.each(['banana', '2026-13', '2026-00', '2026-02-30', '2026-Q5', '2026-W54', '2027', '2026-03-31..2026-01-05', '2020-01-01..2026-01-01', '2026-12-01..2026-12-31'])(
+  it.each([
+    ['2026-03-31..2026-01-05', 'stats.error.period_reversed', { from: '2026-03-31', to: '2026-01-05' }],
+    ['2026-12-01..2026-12-31', 'stats.error.period_future', { from: '2026-12-01', today: FRIDAY }],
+    ['2027', 'stats.error.period_future', { from: '2027-01-01', today: FRIDAY }],
+    ['2020-01-01..2026-01-01', 'stats.error.period_too_long', { days: 2193, max: 731 }],
+  ])('GIVEN %j, readable but impossible, THEN it is refused saying why (%s)', (input, code, params) => {
+    try {
+      parsePeriod(input, FRIDAY);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as UserError).code).toBe(code);
+      expect((error as UserError).params).toEqual(params);
+    }
+  });
+
+  it('GIVEN a reversed period THEN the Korean message says the start is after the end', () => {
+    try {
+      parsePeriod('2026-03-31..2026-01-05', FRIDAY);
+      expect.unreachable();
+    } catch (error) {
+      const { code, params } = error as UserError;
+      expect(t('ko', code, params)).toBe('기간의 시작(2026-03-31)이 끝(2026-01-05)보다 늦습니다. 시작..끝 순서로 적어 주세요.');
+    }
+  });
+
+  it.each(['banana', '2026-13', '2026-00', '2026-02-30', '2026-Q5', '2026-W54'])(
     'refuses %j with stats.error.period naming what was typed',
     (input) => {
       try {

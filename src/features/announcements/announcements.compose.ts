@@ -3,6 +3,7 @@
  * tied to its field, the preview, and Send or Cancel on the preview. Send plans the outbox rows; a
  * double click plans once.
  */
+import { hasBidiControl } from '../../engine/text.js';
 import type { Announcement } from '../../db/schema.js';
 import type { RequestContext } from '../../engine/context.js';
 import { UserError } from '../../engine/errors.js';
@@ -124,6 +125,8 @@ function requireText(ctx: RequestContext, raw: string | undefined, max: number, 
   if (value === '') throw new UserError('announce.error.empty', { field }, which);
   const length = [...value].length;
   if (length > max) throw new UserError('announce.error.too_long', { field, max, length }, which);
+  // The same rule as department names: nothing that makes a text display as something it is not.
+  if (hasBidiControl(value)) throw new UserError('error.bidi_control_in', { field }, which);
   return value;
 }
 

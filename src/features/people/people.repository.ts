@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, Department, Member, MemberAccount } from '../../db/schema.js';
+import type { Expression, ExpressionBuilder, Kysely, SqlBool, Transaction } from 'kysely';
+import type { Database, Department, Member, MemberAccount, MemberSource } from '../../db/schema.js';
 import type { Actor } from '../../engine/events.js';
 import { DEPARTMENT_SEPARATOR } from './roster.js';
 
@@ -7,6 +7,17 @@ type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
 /** The workspace of an account named in the roster, before the person first writes from a real one. */
 export const ANY_WORKSPACE = '*';
+
+/** The members who are the organisation's staff: everyone but the console's own operator. */
+export const STAFF_SOURCES: readonly MemberSource[] = ['roster', 'enrolled'];
+
+/**
+ * The one rule of who counts as staff, for every query that counts, addresses or lists people:
+ * headcounts, audiences, pledge lists and exports. `.where(isStaff)` on a query over members.
+ */
+export function isStaff(eb: ExpressionBuilder<Database, 'members'>): Expression<SqlBool> {
+  return eb('members.source', 'in', STAFF_SOURCES);
+}
 
 /** Where people without a roster department go ("미지정 / Unassigned"); shown localised. */
 export const UNASSIGNED_DEPARTMENT = '미지정';

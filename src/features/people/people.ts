@@ -107,7 +107,7 @@ async function enroll(services: Services, actor: Actor, nowIso: string): Promise
       roles: isConsoleAdmin ? 'employee;admin' : 'employee',
       locale: null,
       preferred_locale: null,
-      source: 'enrolled',
+      source: isConsoleAdmin ? 'operator' : 'enrolled',
       joined_on: localDay(new Date(nowIso), config.timezone),
       left_on: null,
       created_at: nowIso,

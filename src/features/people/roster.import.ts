@@ -7,7 +7,7 @@ import type { Database, Member, NewMember } from '../../db/schema.js';
 import { formatRoles } from '../../engine/roles.js';
 import { recordDepartmentChanges } from '../stats/departmentHistory.js';
 import { ANY_WORKSPACE, ensureDepartment, recordAudit } from './people.repository.js';
-import { parseRoster, type RosterProblem, type RosterRow } from './roster.js';
+import { DEPARTMENT_SEPARATOR, parseRoster, type ParsedRoster, type RosterProblem, type RosterRow } from './roster.js';
 
 export interface RosterImportOptions {
   sync: boolean;
@@ -15,17 +15,28 @@ export interface RosterImportOptions {
   today: string;
   nowIso: string;
   actorLabel: string;
+  /** Work out what would change and write nothing. */
+  dryRun?: boolean;
+  /** Asked, once the changes are known and before anything is written, whether to go on. */
+  confirm?: (preview: RosterPreview) => Promise<boolean>;
 }
 
-export interface RosterImportResult {
-  imported: boolean;
-  problems: RosterProblem[];
+/** What an import would do, known before it writes. */
+export interface RosterPreview {
   added: number;
   updated: number;
   unchanged: number;
   rejoined: number;
   left: number;
   skipped: number;
+  firstImport: boolean;
+}
+
+export interface RosterImportResult extends RosterPreview {
+  imported: boolean;
+  /** The file was valid but nothing was written: a dry run, or the confirmation was declined. */
+  held: 'dry-run' | 'declined' | null;
+  problems: RosterProblem[];
   /** Members this import added (not rejoiners): new hires, unless this was the first import. */
   addedIds: number[];
   /** No roster member existed before: the initial load of an installation, not a wave of new hires. */
@@ -35,38 +46,102 @@ export interface RosterImportResult {
 /** Rows per INSERT statement: well under SQLite's 32,766 bound-parameter limit. */
 const INSERT_CHUNK = 200;
 
-export async function importRoster(db: Kysely<Database>, csvText: string, options: RosterImportOptions): Promise<RosterImportResult> {
-  const parsed = parseRoster(csvText);
+interface RosterChange {
+  row: RosterRow;
+  current: Member;
+  rejoining: boolean;
+}
+
+/** The rows of a valid file sorted against the people already known. */
+interface RosterPlan {
+  adds: RosterRow[];
+  changes: RosterChange[];
+  unchanged: RosterRow[];
+  leaving: Member[];
+}
+
+/** The fields a roster row decides, compared with what a member has. */
+function differs(current: Member, row: RosterRow, departmentPath: string | undefined): boolean {
+  return (
+    current.left_on !== null ||
+    current.source !== 'roster' ||
+    current.employee_no !== row.employeeNo ||
+    current.name !== row.name ||
+    current.email !== row.email ||
+    departmentPath !== row.department.join(DEPARTMENT_SEPARATOR) ||
+    current.roles !== formatRoles(row.roles) ||
+    current.locale !== row.locale
+  );
+}
+
+function planChanges(rows: readonly RosterRow[], existing: readonly Member[], departmentPaths: ReadonlyMap<number, string>, sync: boolean): RosterPlan {
+  const byNo = new Map(existing.filter((m) => m.employee_no !== null).map((m) => [m.employee_no!, m]));
+  // People who came in through chat before the roster knew them are adopted by e-mail.
+  const enrolledByEmail = new Map(existing.filter((m) => m.employee_no === null && m.email !== null).map((m) => [m.email!, m]));
+  const plan: RosterPlan = { adds: [], changes: [], unchanged: [], leaving: [] };
+  for (const row of rows) {
+    const current = byNo.get(row.employeeNo) ?? (row.email !== null ? enrolledByEmail.get(row.email) : undefined);
+    if (!current) plan.adds.push(row);
+    else if (differs(current, row, departmentPaths.get(current.department_id))) plan.changes.push({ row, current, rejoining: current.left_on !== null });
+    else plan.unchanged.push(row);
+  }
+  if (sync) {
+    const inFile = new Set(rows.map((r) => r.employeeNo));
+    plan.leaving = existing.filter((m) => m.source === 'roster' && m.left_on === null && m.employee_no !== null && !inFile.has(m.employee_no));
+  }
+  return plan;
+}
+
+export async function importRoster(db: Kysely<Database>, input: string | ParsedRoster, options: RosterImportOptions): Promise<RosterImportResult> {
+  const parsed = typeof input === 'string' ? parseRoster(input) : input;
   const existing = await db.selectFrom('members').selectAll().execute();
   const problems = [...parsed.problems, ...conflictsWithOthers(parsed.rows, existing)];
   const badRows = new Set(problems.map((p) => p.row));
   const headerBroken = badRows.has(1);
   const firstImport = !existing.some((m) => m.source === 'roster');
-  const empty: RosterImportResult = { imported: false, problems, added: 0, updated: 0, unchanged: 0, rejoined: 0, left: 0, skipped: 0, addedIds: [], firstImport };
-  if (headerBroken || (problems.length > 0 && !options.skipInvalid)) return empty;
+  const nothing: RosterPreview = { added: 0, updated: 0, unchanged: 0, rejoined: 0, left: 0, skipped: 0, firstImport };
+  if (headerBroken || (problems.length > 0 && !options.skipInvalid)) return { ...nothing, imported: false, held: null, problems, addedIds: [] };
   const rows = parsed.rows.filter((r) => !badRows.has(r.row));
 
-  return db.transaction().execute(async (trx) => {
-    const result: RosterImportResult = { ...empty, imported: true, skipped: badRows.size, addedIds: [] };
-    const byNo = new Map(existing.filter((m) => m.employee_no !== null).map((m) => [m.employee_no!, m]));
-    const departments = new Map<string, number>();
-    // People who came in through chat before the roster knew them are adopted by e-mail.
-    const enrolledByEmail = new Map(existing.filter((m) => m.employee_no === null && m.email !== null).map((m) => [m.email!, m]));
-    const inserts: NewMember[] = [];
+  const departmentPaths = new Map((await db.selectFrom('departments').select(['id', 'path']).execute()).map((d) => [d.id, d.path]));
+  const plan = planChanges(rows, existing, departmentPaths, options.sync);
+  const preview: RosterPreview = {
+    added: plan.adds.length,
+    updated: plan.changes.filter((c) => !c.rejoining).length,
+    rejoined: plan.changes.filter((c) => c.rejoining).length,
+    unchanged: plan.unchanged.length,
+    left: plan.leaving.length,
+    skipped: badRows.size,
+    firstImport,
+  };
+  const held = (reason: 'dry-run' | 'declined'): RosterImportResult => ({ ...preview, imported: false, held: reason, problems, addedIds: [] });
+  if (options.dryRun) return held('dry-run');
+  if (options.confirm && !(await options.confirm(preview))) return held('declined');
 
-    for (const row of rows) {
-      const departmentId = await ensureDepartment(trx, row.department, options.nowIso, departments);
-      const wanted = {
-        name: row.name,
-        email: row.email,
-        department_id: departmentId,
-        roles: formatRoles(row.roles),
-        locale: row.locale,
-      };
-      const current = byNo.get(row.employeeNo) ?? (row.email !== null ? enrolledByEmail.get(row.email) : undefined);
-      if (!current) {
-        inserts.push({
-          ...wanted,
+  return db.transaction().execute(async (trx) => {
+    const result: RosterImportResult = { ...preview, imported: true, held: null, problems, addedIds: [] };
+    const departments = new Map<string, number>();
+    const wanted = async (row: RosterRow) => ({
+      name: row.name,
+      email: row.email,
+      department_id: await ensureDepartment(trx, row.department, options.nowIso, departments),
+      roles: formatRoles(row.roles),
+      locale: row.locale,
+    });
+    // Departments are created in file order, whatever happens to each row.
+    for (const row of rows) await ensureDepartment(trx, row.department, options.nowIso, departments);
+    for (const { row, current } of plan.changes) {
+      await trx
+        .updateTable('members')
+        .set({ ...(await wanted(row)), employee_no: row.employeeNo, source: 'roster', left_on: null, updated_at: options.nowIso })
+        .where('id', '=', current.id)
+        .execute();
+    }
+    for (let i = 0; i < plan.adds.length; i += INSERT_CHUNK) {
+      const values: NewMember[] = [];
+      for (const row of plan.adds.slice(i, i + INSERT_CHUNK)) {
+        values.push({
+          ...(await wanted(row)),
           employee_no: row.employeeNo,
           preferred_locale: null,
           source: 'roster',
@@ -75,25 +150,8 @@ export async function importRoster(db: Kysely<Database>, csvText: string, option
           created_at: options.nowIso,
           updated_at: options.nowIso,
         });
-        result.added++;
-        continue;
       }
-      const rejoining = current.left_on !== null;
-      const changed = rejoining || current.source !== 'roster' || current.employee_no !== row.employeeNo || (Object.keys(wanted) as (keyof typeof wanted)[]).some((k) => current[k] !== wanted[k]);
-      if (!changed) {
-        result.unchanged++;
-        continue;
-      }
-      await trx
-        .updateTable('members')
-        .set({ ...wanted, employee_no: row.employeeNo, source: 'roster', left_on: null, updated_at: options.nowIso })
-        .where('id', '=', current.id)
-        .execute();
-      if (rejoining) result.rejoined++;
-      else result.updated++;
-    }
-    for (let i = 0; i < inserts.length; i += INSERT_CHUNK) {
-      const ids = await trx.insertInto('members').values(inserts.slice(i, i + INSERT_CHUNK)).returning('id').execute();
+      const ids = await trx.insertInto('members').values(values).returning('id').execute();
       result.addedIds.push(...ids.map((r) => r.id));
     }
     // Department history for the statistics: whoever arrived or moved in this import did so today.
@@ -101,14 +159,9 @@ export async function importRoster(db: Kysely<Database>, csvText: string, option
 
     await linkNamedAccounts(trx, rows, options);
 
-    if (options.sync) {
-      const inFile = new Set(rows.map((r) => r.employeeNo));
-      const leaving = existing.filter((m) => m.source === 'roster' && m.left_on === null && m.employee_no !== null && !inFile.has(m.employee_no));
-      for (let i = 0; i < leaving.length; i += INSERT_CHUNK) {
-        const ids = leaving.slice(i, i + INSERT_CHUNK).map((m) => m.id);
-        await trx.updateTable('members').set({ left_on: options.today, updated_at: options.nowIso }).where('id', 'in', ids).execute();
-      }
-      result.left = leaving.length;
+    for (let i = 0; i < plan.leaving.length; i += INSERT_CHUNK) {
+      const ids = plan.leaving.slice(i, i + INSERT_CHUNK).map((m) => m.id);
+      await trx.updateTable('members').set({ left_on: options.today, updated_at: options.nowIso }).where('id', 'in', ids).execute();
     }
 
     if (result.added + result.updated + result.rejoined + result.left > 0) {

@@ -5,7 +5,8 @@
 import type { MessageKey, Params } from '../../i18n/index.js';
 import { isLocale, type Locale } from '../../i18n/locales.js';
 import { isRole, ROLES, type Role } from '../../engine/roles.js';
-import { CsvSyntaxError, parseCsv } from './csv.js';
+import { hasBidiControl } from '../../engine/text.js';
+import { CsvReader, CsvSyntaxError } from './csv.js';
 
 export const REQUIRED_COLUMNS = ['employee_no', 'name', 'email', 'department', 'roles', 'locale'] as const;
 /** Optional columns that link chat accounts explicitly. */
@@ -43,75 +44,105 @@ export interface ParsedRoster {
   problems: RosterProblem[];
 }
 
+/** Bidirectional controls could make a department read as another one; refused like any bad path. */
 export function parseDepartmentPath(raw: string): string[] | undefined {
+  if (hasBidiControl(raw)) return undefined;
   const segments = raw.split(DEPARTMENT_SEPARATOR).map((s) => s.trim());
   if (segments.length > DEPARTMENT_MAX_DEPTH) return undefined;
   if (segments.some((s) => s === '' || s.length > NAME_MAX)) return undefined;
   return segments;
 }
 
-export function parseRoster(text: string): ParsedRoster {
-  let records: string[][];
-  try {
-    records = parseCsv(text);
-  } catch (error) {
-    const row = error instanceof CsvSyntaxError ? error.record : 1;
-    return { rows: [], problems: [{ row, code: 'roster.error.csv_syntax' }] };
-  }
-  const [header, ...body] = records;
-  if (!header) return { rows: [], problems: [{ row: 1, code: 'roster.error.empty' }] };
-  const columns = header.map((h) => h.trim().toLowerCase());
-  const missing = REQUIRED_COLUMNS.filter((c) => !columns.includes(c));
-  const known: readonly string[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS];
-  const unknown = columns.filter((c) => !known.includes(c));
-  const problems: RosterProblem[] = [];
-  if (missing.length > 0) problems.push({ row: 1, code: 'roster.error.missing_columns', params: { columns: missing.join(', ') } });
-  if (unknown.length > 0) problems.push({ row: 1, code: 'roster.error.unknown_columns', params: { columns: unknown.join(', '), allowed: known.join(', ') } });
-  if (problems.length > 0) return { rows: [], problems };
+/** The character a decoder puts where it could not read the bytes: never stored as someone's name. */
+const REPLACEMENT_CHARACTER = '\uFFFD';
 
-  const index = (name: string) => columns.indexOf(name);
-  const rows: RosterRow[] = [];
-  const seenNo = new Map<string, number>();
-  const seenEmail = new Map<string, number>();
-  body.forEach((record, i) => {
-    const row = i + 2;
-    const cell = (name: string) => (index(name) >= 0 ? (record[index(name)] ?? '').trim() : '');
-    const fail = (code: MessageKey, params?: Params) => problems.push({ row, code, ...(params ? { params } : {}) });
+/**
+ * Validates roster records one at a time, as a CSV reader produces them, so a file can be read as a
+ * stream: the header first, then each row against it and against the rows before it.
+ */
+export class RosterParser {
+  private columns: string[] | undefined;
+  /** Each column's position in the header, found once. */
+  private readonly positions = new Map<string, number>();
+  /** One array per department path, shared by the rows in it. */
+  private readonly departments = new Map<string, string[] | undefined>();
+  /** The header is unusable: nothing after it is read. */
+  private broken = false;
+  private recordCount = 0;
+  private readonly rows: RosterRow[] = [];
+  private readonly problems: RosterProblem[] = [];
+  private readonly seenNo = new Map<string, number>();
+  private readonly seenEmail = new Map<string, number>();
+
+  record(record: string[]): void {
+    this.recordCount++;
+    if (this.broken) return;
+    if (!this.columns) this.header(record);
+    else this.row(record, this.recordCount);
+  }
+
+  result(): ParsedRoster {
+    if (this.recordCount === 0) return { rows: [], problems: [{ row: 1, code: 'roster.error.empty' }] };
+    return this.broken ? { rows: [], problems: this.problems } : { rows: this.rows, problems: this.problems };
+  }
+
+  private header(header: string[]): void {
+    const columns = header.map((h) => h.trim().toLowerCase());
+    const missing = REQUIRED_COLUMNS.filter((c) => !columns.includes(c));
+    const known: readonly string[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS];
+    const unknown = columns.filter((c) => !known.includes(c));
+    if (missing.length > 0) this.problems.push({ row: 1, code: 'roster.error.missing_columns', params: { columns: missing.join(', ') } });
+    if (unknown.length > 0) this.problems.push({ row: 1, code: 'roster.error.unknown_columns', params: { columns: unknown.join(', '), allowed: known.join(', ') } });
+    this.broken = this.problems.length > 0;
+    this.columns = columns;
+    columns.forEach((c, i) => this.positions.set(c, i));
+  }
+
+  private row(record: string[], row: number): void {
+    const { problems, seenNo, seenEmail } = this;
+    const columns = this.columns!;
     // Blank lines and rows of empty cells (as spreadsheets leave them) are not people.
     if (record.every((c) => c.trim() === '')) return;
     if (record.length !== columns.length) {
-      fail('roster.error.column_count', { expected: columns.length, actual: record.length });
+      this.fail(row, 'roster.error.column_count', { expected: columns.length, actual: record.length });
+      return;
+    }
+    if (record.some((c) => c.includes(REPLACEMENT_CHARACTER))) {
+      this.fail(row, 'roster.error.replacement_character');
       return;
     }
     const before = problems.length;
-    const employeeNo = cell('employee_no');
-    if (!EMPLOYEE_NO_PATTERN.test(employeeNo)) fail('roster.error.employee_no', { value: employeeNo });
-    else if (seenNo.has(employeeNo)) fail('roster.error.duplicate_employee_no', { value: employeeNo, other: seenNo.get(employeeNo)! });
+    const employeeNo = this.cell(record, 'employee_no');
+    if (!EMPLOYEE_NO_PATTERN.test(employeeNo)) this.fail(row, 'roster.error.employee_no', { value: employeeNo });
+    else if (seenNo.has(employeeNo)) this.fail(row, 'roster.error.duplicate_employee_no', { value: employeeNo, other: seenNo.get(employeeNo)! });
     else seenNo.set(employeeNo, row);
 
-    const name = cell('name');
-    if (name === '') fail('roster.error.name_missing');
-    else if (name.length > NAME_MAX) fail('roster.error.name_too_long', { max: NAME_MAX });
+    const name = this.cell(record, 'name');
+    if (name === '') this.fail(row, 'roster.error.name_missing');
+    else if (name.length > NAME_MAX) this.fail(row, 'roster.error.name_too_long', { max: NAME_MAX });
 
-    const emailRaw = cell('email').toLowerCase();
+    const emailRaw = this.cell(record, 'email').toLowerCase();
     const email = emailRaw === '' ? null : emailRaw;
-    if (email !== null && !EMAIL_PATTERN.test(email)) fail('roster.error.email', { value: emailRaw });
-    else if (email !== null && seenEmail.has(email)) fail('roster.error.duplicate_email', { value: email, other: seenEmail.get(email)! });
+    if (email !== null && !EMAIL_PATTERN.test(email)) this.fail(row, 'roster.error.email', { value: emailRaw });
+    else if (email !== null && seenEmail.has(email)) this.fail(row, 'roster.error.duplicate_email', { value: email, other: seenEmail.get(email)! });
     else if (email !== null) seenEmail.set(email, row);
 
-    const department = parseDepartmentPath(cell('department'));
-    if (!department) fail('roster.error.department', { value: cell('department'), max: DEPARTMENT_MAX_DEPTH });
+    const departmentRaw = this.cell(record, 'department');
+    if (!this.departments.has(departmentRaw)) this.departments.set(departmentRaw, parseDepartmentPath(departmentRaw));
+    const department = this.departments.get(departmentRaw);
+    if (hasBidiControl(departmentRaw)) this.fail(row, 'error.bidi_control');
+    else if (!department) this.fail(row, 'roster.error.department', { value: departmentRaw, max: DEPARTMENT_MAX_DEPTH });
 
-    const roleNames = cell('roles').split(';').map((r) => r.trim().toLowerCase()).filter((r) => r !== '');
+    const roleNames = this.cell(record, 'roles').split(';').map((r) => r.trim().toLowerCase()).filter((r) => r !== '');
     const badRoles = roleNames.filter((r) => !isRole(r));
-    if (badRoles.length > 0) fail('roster.error.roles', { value: badRoles.join(';'), allowed: ROLES.join('|') });
+    if (badRoles.length > 0) this.fail(row, 'roster.error.roles', { value: badRoles.join(';'), allowed: ROLES.join('|') });
     const roles = Array.from(new Set<Role>(['employee', ...roleNames.filter(isRole)]));
 
-    const localeRaw = cell('locale').toLowerCase();
-    if (localeRaw !== '' && !isLocale(localeRaw)) fail('roster.error.locale', { value: localeRaw });
+    const localeRaw = this.cell(record, 'locale').toLowerCase();
+    if (localeRaw !== '' && !isLocale(localeRaw)) this.fail(row, 'roster.error.locale', { value: localeRaw });
 
     if (problems.length > before || !department) return;
-    rows.push({
+    this.rows.push({
       row,
       employeeNo,
       name,
@@ -119,10 +150,44 @@ export function parseRoster(text: string): ParsedRoster {
       department,
       roles: ROLES.filter((r) => roles.includes(r)),
       locale: localeRaw === '' ? null : (localeRaw as Locale),
-      slackId: cell('slack_id') || null,
-      discordId: cell('discord_id') || null,
-      worksId: cell('works_id') || null,
+      slackId: this.cell(record, 'slack_id') || null,
+      discordId: this.cell(record, 'discord_id') || null,
+      worksId: this.cell(record, 'works_id') || null,
     });
-  });
-  return { rows, problems };
+  }
+
+  private cell(record: readonly string[], name: string): string {
+    const at = this.positions.get(name);
+    return at === undefined ? '' : (record[at] ?? '').trim();
+  }
+
+  private fail(row: number, code: MessageKey, params?: Params): void {
+    this.problems.push({ row, code, ...(params ? { params } : {}) });
+  }
+}
+
+/** CSV text in pieces to a validated roster; an unterminated quote makes the whole file unreadable. */
+export class RosterReading {
+  private readonly reader = new CsvReader();
+  private readonly parser = new RosterParser();
+
+  push(piece: string): void {
+    for (const record of this.reader.push(piece)) this.parser.record(record);
+  }
+
+  end(): ParsedRoster {
+    try {
+      for (const record of this.reader.end()) this.parser.record(record);
+    } catch (error) {
+      if (!(error instanceof CsvSyntaxError)) throw error;
+      return { rows: [], problems: [{ row: error.record, code: 'roster.error.csv_syntax' }] };
+    }
+    return this.parser.result();
+  }
+}
+
+export function parseRoster(text: string): ParsedRoster {
+  const reading = new RosterReading();
+  reading.push(text);
+  return reading.end();
 }

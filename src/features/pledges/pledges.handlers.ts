@@ -206,6 +206,7 @@ const pledge: CommandRoute = {
   name: 'pledge',
   roles: EVERYONE,
   helpKey: 'help.pledge',
+  subcommandHelp: [{ key: 'help.pledge_officers', roles: OPERATORS }],
   async handle(ctx, args) {
     const [sub, ...rest] = args;
     switch (sub?.toLowerCase()) {

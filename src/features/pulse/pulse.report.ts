@@ -156,7 +156,7 @@ export async function pulseTable(db: DbOrTrx, t: Translator, locale: Locale, per
     if (!r.items) rows.push([...head, t('stats.organisation'), null, null, null, null, null, null, null, null, t('pulse.results.too_few', { min: r.minGroupSize })]);
   }
   return {
-    name: t('pulse.export.sheet'),
+    name: t('export.sheet.pulses'),
     header: EXPORT_COLUMNS.map((c) => t(c)),
     rows,
   };

@@ -9,6 +9,7 @@ import { dialectOf } from '../../db/createDb.js';
 import type { Database, PulseRow, PulseRun } from '../../db/schema.js';
 import type { Localized } from '../../i18n/locales.js';
 import type { DepartmentAudience } from '../people/audience.js';
+import { isStaff } from '../people/people.repository.js';
 import { coarsenDepartments, shuffle, type DepartmentNode, type PulseItem, type PulseQuestion } from './pulse.js';
 
 type DbOrTrx = Kysely<Database> | Transaction<Database>;
@@ -139,6 +140,7 @@ async function headcounts(db: DbOrTrx): Promise<Map<number, number>> {
     .selectFrom('members')
     .select(['department_id', (eb) => eb.fn.countAll<number>().as('n')])
     .where('left_on', 'is', null)
+    .where(isStaff)
     .groupBy('department_id')
     .execute();
   return new Map(rows.map((r) => [r.department_id, Number(r.n)]));

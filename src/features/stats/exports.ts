@@ -12,10 +12,10 @@ import { UserError } from '../../engine/errors.js';
 import type { Translator } from '../../i18n/index.js';
 import type { Locale, Localized } from '../../i18n/locales.js';
 import type { Services } from '../../engine/context.js';
-import type { Day } from '../../time.js';
+import { localDateTime, type Day } from '../../time.js';
 import type { Attachment } from '../../ui/card.js';
 import { percentText } from '../../ui/text.js';
-import { UNASSIGNED_DEPARTMENT } from '../people/people.repository.js';
+import { isStaff, UNASSIGNED_DEPARTMENT } from '../people/people.repository.js';
 import { toCsv, type CsvCell } from './csv.js';
 import { computeStats, participationByDepartmentPartition, type Period, type RateFigure, type StatsOptions } from './metrics.js';
 import { toXlsx } from './xlsx.js';
@@ -138,12 +138,14 @@ export async function pledgesTable(ctx: ExportContext): Promise<Table> {
     .selectFrom('members')
     .innerJoin('departments', 'departments.id', 'members.department_id')
     .select(['members.id', 'members.name', 'members.employee_no', 'members.roles', 'departments.path'])
+    .where(isStaff)
     .where('members.joined_on', '<=', ctx.period.to)
     .where((eb) => eb.or([eb('members.left_on', 'is', null), eb('members.left_on', '>', ctx.period.to)]))
     .orderBy('departments.path')
     .orderBy('members.name')
     .execute();
   const rows: CsvCell[][] = [];
+  const zone = ctx.options.timeZone ?? 'UTC';
   for (const pledge of pledges) {
     const signatures = new Map(
       (await db.selectFrom('pledge_signatures').selectAll().where('pledge_id', '=', pledge.id).where('day', '<=', ctx.period.to).execute()).map((s) => [s.member_id, s]),
@@ -151,12 +153,14 @@ export async function pledgesTable(ctx: ExportContext): Promise<Table> {
     for (const m of members) {
       if (pledge.audience === 'leaders' && !m.roles.split(';').includes('manager')) continue;
       const s = signatures.get(m.id);
-      rows.push([`${pledge.pack}/${pledge.slug}`, pledge.version, shownPath(t, m.path), m.name, m.employee_no, s ? s.signed_at : null, s ? s.platform : null, s ? s.locale : null, s ? s.text_hash : null]);
+      // UTC is the evidence; the organisation's wall-clock time beside it is what a reader checks against.
+      const signedLocal = s ? localDateTime(s.signed_at, zone) : null;
+      rows.push([`${pledge.pack}/${pledge.slug}`, pledge.version, shownPath(t, m.path), m.name, m.employee_no, s ? s.signed_at : null, signedLocal, s ? s.platform : null, s ? s.locale : null, s ? s.text_hash : null]);
     }
   }
   return {
     name: t('export.sheet.pledges'),
-    header: [t('export.col.pledge_key'), t('export.col.version'), t('export.col.department'), t('export.col.name'), t('export.col.employee_no'), t('export.col.signed_at'), t('export.col.platform'), t('export.col.locale'), t('export.col.text_hash')],
+    header: [t('export.col.pledge_key'), t('export.col.version'), t('export.col.department'), t('export.col.name'), t('export.col.employee_no'), t('export.col.signed_at'), t('export.col.signed_at_local', { zone }), t('export.col.platform'), t('export.col.locale'), t('export.col.text_hash')],
     rows,
   };
 }

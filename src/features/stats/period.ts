@@ -8,7 +8,8 @@
  * `2026-01-05..2026-03-31`. Korean aliases: 이번주, 이번달, 이번분기, 올해, 지난주, 지난달, 지난분기, 작년.
  *
  * A period never runs past today: later days have no data yet, and counting them would lower every
- * rate. One that starts after today, ends before it starts or is longer than MAX_PERIOD_DAYS is refused.
+ * rate. One that starts after today, ends before it starts or is longer than MAX_PERIOD_DAYS is refused,
+ * each with its own message.
  */
 import { UserError } from '../../engine/errors.js';
 import type { MessageKey } from '../../i18n/index.js';
@@ -46,14 +47,17 @@ export function parsePeriod(input: string | undefined, today: Day): Period {
   let period: Period | undefined;
   try {
     period = text === '' ? relative(DEFAULT_PERIOD, today) : (relative(text, today) ?? explicit(text));
-  } catch {
+  } catch (error) {
+    if (error instanceof UserError) throw error;
     // A date the calendar functions cannot take (year 0999, say) is as unreadable as any other.
     period = undefined;
   }
   // Probity's records begin this century: earlier years are typing mistakes.
   if (!period || period.from < EARLIEST_DAY || !isDay(period.from) || !isDay(period.to)) throw new UserError(PERIOD_ERROR, { value: raw });
   const to = period.to > today ? today : period.to;
-  if (period.from > to || daysBetween(period.from, to) + 1 > MAX_PERIOD_DAYS) throw new UserError(PERIOD_ERROR, { value: raw });
+  // Readable but impossible: say which way, rather than that the period is unknown.
+  if (period.from > to) throw new UserError('stats.error.period_future', { from: period.from, today });
+  if (daysBetween(period.from, to) + 1 > MAX_PERIOD_DAYS) throw new UserError('stats.error.period_too_long', { days: daysBetween(period.from, to) + 1, max: MAX_PERIOD_DAYS });
   return { ...period, to };
 }
 
@@ -100,7 +104,8 @@ function explicit(text: string): Period | undefined {
   if ((match = /^(\d{4}-\d{2}-\d{2})$/.exec(text))) return isDay(match[1]!) ? { from: match[1]!, to: match[1]!, key: match[1]! } : undefined;
   if ((match = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(text))) {
     const [from, to] = [match[1]!, match[2]!];
-    return isDay(from) && isDay(to) && from <= to ? { from, to, key: `${from}..${to}` } : undefined;
+    if (isDay(from) && isDay(to) && from > to) throw new UserError('stats.error.period_reversed', { from, to });
+    return isDay(from) && isDay(to) ? { from, to, key: `${from}..${to}` } : undefined;
   }
   return undefined;
 }

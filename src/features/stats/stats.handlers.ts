@@ -10,7 +10,7 @@ import type { RequestContext } from '../../engine/context.js';
 import { UserError } from '../../engine/errors.js';
 import { ephemeral, type Reply } from '../../engine/reply.js';
 import { EVERYONE, type CommandRoute } from '../../engine/routes.js';
-import { hasAnyRole, OPERATORS } from '../../engine/roles.js';
+import { hasAnyRole, OPERATORS, roleNames, type Role } from '../../engine/roles.js';
 import { context, fields, text, type Block } from '../../ui/card.js';
 import { isWithin } from '../people/audience.js';
 import { departmentById, recordAudit, UNASSIGNED_DEPARTMENT } from '../people/people.repository.js';
@@ -81,7 +81,8 @@ export function summaryBlocks(ctx: RequestContext, report: StatsReport): Block[]
     blocks.push(text(`**${t('stats.weakest')}**\n${weakest.map((tp) => `- ${ctx.content.topics[tp.topic]?.[ctx.locale] ?? tp.topic}: ${percent(ctx, tp.accuracy)}`).join('\n')}`));
   }
   if (report.departments.length > 0) {
-    const ranked = report.departments.slice(0, TOP_DEPARTMENTS).map((d) => `${d.rank ?? '–'}. ${shownPath(ctx.t, d.path)} (${d.headcount}): ${percent(ctx, d.participation)}`);
+    // A department whose rate is hidden has no rank: a plain bullet, not a number.
+    const ranked = report.departments.slice(0, TOP_DEPARTMENTS).map((d) => `${d.rank === null ? '-' : `${d.rank}.`} ${shownPath(ctx.t, d.path)} (${d.headcount}): ${percent(ctx, d.participation)}`);
     blocks.push(text(`**${t('stats.departments')}**\n${ranked.join('\n')}`));
   }
   blocks.push(context(t('stats.footer', { min: report.minGroupSize })));
@@ -102,13 +103,17 @@ async function chartFor(ctx: RequestContext, report: StatsReport): Promise<Uint8
   });
 }
 
+/** Who reads department statistics: managers their subtree, officers everything. */
+const STATS_READERS: readonly Role[] = ['manager', ...OPERATORS];
+
 const stats: CommandRoute = {
   name: 'stats',
   roles: EVERYONE,
   helpKey: 'help.stats',
+  helpRoles: STATS_READERS,
   async handle(ctx, args): Promise<Reply> {
     // Employees see only themselves.
-    if (!hasAnyRole(ctx.roles, ['manager', ...OPERATORS])) throw new UserError('stats.error.employee');
+    if (!hasAnyRole(ctx.roles, STATS_READERS)) throw new UserError('stats.error.employee', roleNames(ctx.t));
     const { period, department } = periodAndDepartment(ctx, args);
     const departmentId = await scopeFor(ctx, department);
     const report = await computeStats(ctx.db, { period, departmentId }, statsOptions(ctx));
@@ -140,7 +145,9 @@ const exportCommand: CommandRoute = {
     const period = parsePeriod(periodArg, ctx.today);
     const file = await buildExport(kind!.toLowerCase() as (typeof EXPORT_KINDS)[number], format, { ...exportBase(ctx), period });
     await recordAudit(ctx.db, { actorMemberId: ctx.member.id, actorLabel: ctx.member.name, action: 'export', details: { kind, format, period: period.key, file: file.name }, nowIso: ctx.nowIso });
-    return ephemeral({ text: ctx.t('export.done', { name: file.name }), files: [file] });
+    // The file is named where it lands (attached in chat, "saved: <path>" in the console, which may
+    // number it to avoid overwriting): the text names what was exported, never a file name.
+    return ephemeral({ text: ctx.t('export.done', { what: ctx.t(`export.sheet.${kind!.toLowerCase() as (typeof EXPORT_KINDS)[number]}`), from: period.from, to: period.to }), files: [file] });
   },
 };
 

@@ -3,6 +3,7 @@
  * answers, deliveries or acknowledgements of the whole period.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { isStaff } from '../people/people.repository.js';
 import type { Database, Department } from '../../db/schema.js';
 import { UserError } from '../../engine/errors.js';
 import type { MessageKey } from '../../i18n/index.js';
@@ -27,6 +28,7 @@ export async function loadStatsInput(db: DbOrTrx, period: Period): Promise<Stats
       .selectFrom('members')
       // Roles are a ';'-list of known names (roster validation), so a substring test finds managers.
       .select(['id', 'joined_on', 'left_on', 'department_id', sql<number | boolean>`case when roles like '%manager%' then 1 else 0 end`.as('manager')])
+      .where(isStaff)
       .where('joined_on', '<=', period.to)
       .where((eb) => eb.or([eb('left_on', 'is', null), eb('left_on', '>', period.from)]))
       .orderBy('id')

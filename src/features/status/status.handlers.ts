@@ -23,7 +23,7 @@ async function recentRuns(ctx: RequestContext) {
   const runs = await ctx.db
     .selectFrom('job_runs')
     .innerJoin('schedules', 'schedules.id', 'job_runs.schedule_id')
-    .select(['job_runs.id', 'job_runs.slot', 'job_runs.day', 'job_runs.status', 'job_runs.reason', 'job_runs.planned', 'schedules.name'])
+    .select(['job_runs.id', 'job_runs.slot', 'job_runs.day', 'job_runs.status', 'job_runs.reason', 'job_runs.planned', 'job_runs.created_at', 'schedules.name'])
     .orderBy('job_runs.created_at', 'desc')
     .orderBy('job_runs.id', 'desc')
     .limit(RECENT_RUNS)
@@ -55,8 +55,10 @@ const status: CommandRoute = {
         r.status === 'planned'
           ? t('status.run.counts', { planned: r.planned, sent: c['sent'] ?? 0, pending: (c['pending'] ?? 0) + (c['sending'] ?? 0), failed: c['failed'] ?? 0, skipped: c['skipped'] ?? 0 })
           : t(`status.run.${r.status as 'skipped' | 'missed'}`, { reason: r.reason ?? '' });
-      // One-off sends (campaigns, letters) are keyed by what they are rather than by a time.
-      const when = Number.isNaN(Date.parse(r.slot)) ? r.slot : localTime(new Date(r.slot), ctx.config.timezone);
+      // A schedule's run is at its slot; a one-off send (a campaign, a letter, welcomes) is keyed by what
+      // it is ("campaign:1", which Date.parse would read as a date in 2001) and happened when it was made.
+      const oneOff = r.name.startsWith(SYSTEM_SCHEDULE_PREFIX);
+      const when = oneOff ? `${localTime(new Date(r.created_at), ctx.config.timezone)} (${r.slot})` : localTime(new Date(r.slot), ctx.config.timezone);
       return `- **${r.name}** ${r.day} ${when}: ${state}`;
     });
     const shown = runs.map((r) => r.id);

@@ -177,7 +177,7 @@ describe('Discord adapter: forms (modals)', () => {
     const submitted = await submit(modal.custom_id, { title: ' ', body: '본문', audience: '행정국', ack: '예', send: `${nextWorkingDay()} 10:00` });
     expect((await callbackOf(submitted)).body).toMatchObject({ type: 5, data: { flags: 64 } });
     const edited = (await editOf(submitted)).body as { content?: string; embeds?: unknown[] };
-    expect(edited.content).toBe('⚠️ 제목을(를) 입력해 주세요.');
+    expect(edited.content).toBe('⚠️ 제목을 입력해 주세요.');
     expect(await announcements()).toEqual([]);
   });
 

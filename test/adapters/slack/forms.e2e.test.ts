@@ -191,7 +191,7 @@ describe('Slack adapter: forms (modals)', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     const raw = await response.text();
-    expect(JSON.parse(raw)).toEqual({ response_action: 'errors', errors: { title: '⚠️ 제목을(를) 입력해 주세요.' } });
+    expect(JSON.parse(raw)).toEqual({ response_action: 'errors', errors: { title: '⚠️ 제목을 입력해 주세요.' } });
     expect(Object.keys((JSON.parse(raw) as { errors: object }).errors)).toEqual(['title']);
     expect(await announcements()).toEqual([]);
     // The error is shown in the modal only.
