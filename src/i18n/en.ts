@@ -436,7 +436,8 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'report.row.messages': 'Letters sent',
   'report.row.min_group': 'Minimum group shown',
   // Integrity perception pulse
-  'help.pulse': '`/integrity pulse [respond]`: answer the anonymous integrity perception pulse · officers: `pulse open <pulse> [audience] [closes YYYY-MM-DD]`, `pulse close <n>`, `pulse results <n>`, `pulse list`',
+  'help.pulse': '`/integrity pulse [respond]`: answer the anonymous integrity perception pulse',
+  'help.pulse_officers': '`/integrity pulse open <pulse> [audience] [closes YYYY-MM-DD]`, `pulse close <n>`, `pulse results <n>`, `pulse list`: open, close, results and list of pulse runs',
   'pulse.content.item_count': 'a pulse has {min} to {max} items (this one has {count})',
   'pulse.content.paged': 'more than {max} items make the form two pages; Discord cannot open the second page, so keep to {max} items where Discord is used',
   'pulse.content.bad_kind': 'an item kind must be one of {allowed}',

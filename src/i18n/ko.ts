@@ -445,7 +445,8 @@ export const ko = {
   'report.row.messages': '청렴 서한 발송',
   'report.row.min_group': '최소 공개 집단 크기',
   // 청렴 체감 설문 (pulse)
-  'help.pulse': '`/integrity pulse [respond]`: 익명 청렴 체감 설문에 응답하기 · 담당자: `pulse open <설문> [대상] [마감 YYYY-MM-DD]`, `pulse close <번호>`, `pulse results <번호>`, `pulse list`',
+  'help.pulse': '`/integrity pulse [respond]`: 익명 청렴 체감 설문에 응답하기',
+  'help.pulse_officers': '`/integrity pulse open <설문> [대상] [마감 YYYY-MM-DD]`, `pulse close <번호>`, `pulse results <번호>`, `pulse list`: 체감 설문 시작·종료·결과·목록',
   'pulse.content.item_count': '문항은 {min}개에서 {max}개 사이여야 합니다 (현재 {count}개)',
   'pulse.content.paged': '문항이 {max}개를 넘어 응답 양식이 두 쪽이 됩니다. Discord에서는 둘째 쪽을 열 수 없으니 Discord를 쓰는 기관은 {max}문항 이하로 만드세요',
   'pulse.content.bad_kind': '문항 종류(kind)는 {allowed} 중 하나여야 합니다',

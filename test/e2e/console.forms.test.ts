@@ -42,7 +42,7 @@ describe('console adapter: the letter form', () => {
   it('GIVEN a body too long, an audience out of scope and after-hours times THEN each is refused as it is entered and asked again, the draft kept', async () => {
     const { type, printed } = await consoleAs('1004');
     await type('/integrity announce', '연말 당부', '가'.repeat(PASTED_BODY_LENGTH), '.');
-    expect(printed()).toContain(`⚠️ 본문이(가) 너무 깁니다: ${PASTED_BODY_LENGTH}자 (최대 2800자).\n본문 (여러 줄: 마지막에 "." 만 있는 줄):`);
+    expect(printed()).toContain(`⚠️ 본문이 너무 깁니다: ${PASTED_BODY_LENGTH}자 (최대 2800자).\n본문 (여러 줄: 마지막에 "." 만 있는 줄):`);
     await type('청렴한 연말을', '부탁드립니다.', '.', '경제국');
     expect(printed()).toContain('⚠️ 소속 부서(행정국/총무과)와 그 하위 부서에만 보낼 수 있습니다.\n받는 사람 (all 또는 부서 경로) [행정국/총무과]:');
     await type('-', '예', '-');

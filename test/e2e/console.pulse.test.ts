@@ -33,7 +33,7 @@ describe('npm start: the integrity perception pulse in the console', () => {
     const result = await run('start', [], { env, input });
     expect(result.code).toBe(0);
     const out = result.stdout;
-    expect(out).toContain('청렴 체감 설문 #1 "청렴 체감 자가진단" 을(를) 시작했습니다');
+    expect(out).toContain('청렴 체감 설문 #1 "청렴 체감 자가진단"을 시작했습니다');
     expect(out).toContain('응답 내용은 누구와도 연결되지 않습니다');
     expect(out).toContain('■ 청렴 체감 설문');
     // A 7 is not on the scale: the form is refused with the item named, and nothing is recorded.
@@ -41,10 +41,10 @@ describe('npm start: the integrity perception pulse in the console', () => {
     expect(out).toContain('이미 이 설문에 응답하셨습니다');
     expect(out.match(/✅ 응답해 주셔서 감사합니다/g)).toHaveLength(3);
     // Before close: the response rate, no answers.
-    const [before, after] = out.split('청렴 체감 설문 #1 을(를) 마감했습니다');
+    const [before, after] = out.split('청렴 체감 설문 #1을 마감했습니다');
     expect(before).toContain('마감된 뒤에 공개');
     expect(before).not.toContain('평균');
-    expect(after).toContain('응답률: 3/9');
+    expect(after).toContain('응답률: 3/8');
     expect(after).toMatch(/1\. 인사\(승진·전보·평가\)가 공정하다\*?\*? — 평균 3\.00\/5/);
     expect(after).not.toContain('행정국/총무과: 평균');
 

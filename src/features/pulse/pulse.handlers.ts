@@ -169,6 +169,7 @@ const pulse: CommandRoute = {
   name: 'pulse',
   roles: EVERYONE,
   helpKey: 'help.pulse',
+  subcommandHelp: [{ key: 'help.pulse_officers', roles: OPERATORS }],
   async handle(ctx, args) {
     const [sub, ...rest] = args;
     switch (sub?.toLowerCase()) {

@@ -218,7 +218,7 @@ describe('Slack adapter: forms (modals)', () => {
     const response = await submit(modal.callback_id, { title: ' ', body: '본문', audience: '없는부서', ack: '예', send: `${nextWorkingDay()} 22:00` });
     const { errors } = (await response.json()) as { errors: Record<string, string> };
     expect(Object.keys(errors).sort()).toEqual(['audience', 'send', 'title']);
-    expect(errors['title']).toBe('⚠️ 제목을(를) 입력해 주세요.');
+    expect(errors['title']).toBe('⚠️ 제목을 입력해 주세요.');
     expect(errors['send']).toBe(`⚠️ 근무일 근무시간(09:00~18:00)에만 보낼 수 있습니다: ${nextWorkingDay()} 22:00`);
     expect(await announcements()).toEqual([]);
   });
