@@ -61,7 +61,7 @@ let h: Harness;
 async function drive(): Promise<void> {
   h = await createHarness({ contentDirs: [SHIPPED_CONTENT], start: KST('2026-11-27', '09:30') });
   const sessions: Array<[string, string[][]]> = [
-    ['1001', [['help'], ['quiz'], ['me'], ['whoami'], ['dm', 'on'], ['dm', 'off'], ['pledge'], ['pledge', 'show', 'all-staff'], ['letters'], ['no-such-command'], ['stats']]],
+    ['1001', [['help'], ['quiz'], ['me'], ['whoami'], ['dm', 'on'], ['dm', 'off'], ['pledge'], ['pledge', 'show', 'all-staff'], ['letters'], ['no-such-command'], ['stats'], ['pulse'], ['pulse', 'respond']]],
     ['1002', [['help'], ['quiz'], ['me'], ['whoami'], ['lang', 'ko'], ['lang', 'en'], ['pledge'], ['letters']]],
     [
       '3001',
@@ -69,6 +69,7 @@ async function drive(): Promise<void> {
         ['help'], ['status'], ['schedule', 'list'], ['pledge', 'open', 'all-staff', 'all'], ['pledge', 'status'], ['pledge', 'status', 'all-staff'], ['pledge', 'nonsigners', 'all-staff'],
         ['announce'], ['announce', 'template', 'holiday'], ['announce', 'list'], ['stats'], ['stats', 'month'], ['stats', '2026'],
         ['export', 'participation'], ['export', 'topics', 'xlsx'], ['export', 'pledges'], ['export', 'announcements'], ['report', 'annual', '2026'], ['report'],
+        ['pulse', 'open', 'integrity-climate', 'all'], ['pulse', 'list'], ['pulse', 'results'],
       ],
     ],
     ['2001', [['help'], ['stats'], ['announce', 'list'], ['letters'], ['status']]],
@@ -99,6 +100,7 @@ async function drive(): Promise<void> {
   const after: Array<[string, string[]]> = [
     ['1001', ['letters']], ['1002', ['letters']], ['1001', ['me']], ['1001', ['pledge']], ['3001', ['announce', 'list']], ['3001', ['announce', 'status', '1']],
     ['3001', ['announce', 'remind', '1']], ['3001', ['announce', 'cancel', '2']], ['3001', ['status']], ['3001', ['pledge', 'status']], ['2001', ['announce', 'status', '1']],
+    ['1002', ['pulse']], ['3001', ['pulse', 'close', '1']], ['3001', ['pulse', 'results', '1']], ['3001', ['export', 'pulses']], ['3001', ['stats']],
   ];
   for (const [who, [name, ...args]] of after) await explore(who, `${who} after deliveries: ${[name, ...args].join(' ')}`, await h.command(who, name!, ...args), 1);
   for (const type of ['app_home_opened', 'member_joined'] as const) {
