@@ -3,7 +3,11 @@
  * authentication (developers.worksmobile.com/kr/docs/auth-jwt): an RS256 JWT assertion signed with the
  * service account's private key is exchanged for an access token at the token endpoint; the token is
  * kept and issued again before it expires. Bot messages go to
- * POST /bots/{botId}/users/{userId}/messages and …/channels/{channelId}/messages.
+ * POST /bots/{botId}/users/{userId}/messages and …/channels/{channelId}/messages. A file travels in
+ * three steps (developers.worksmobile.com/kr/docs/bot-attachment-create, …/file-upload,
+ * …/bot-send-file): POST /bots/{botId}/attachments names it and answers a fileId and a one-time
+ * upload URL; the bytes are POSTed there as multipart/form-data (part "Filedata", with the token);
+ * then a message of content type "file" carries the fileId.
  * Errors come back as NaverWorksApiError with the status and, for a 429, the wait NAVER WORKS named;
  * nothing here retries: the outbox does.
  */
@@ -19,6 +23,10 @@ const ASSERTION_LIFETIME_S = 10 * 60;
 export const TOKEN_REFRESH_MARGIN_MS = 10 * 60_000;
 /** A request that has not answered by then is abandoned and retried by the outbox. */
 const REQUEST_TIMEOUT_MS = 15_000;
+/** An upload carries up to NAVERWORKS_FILE_MAX_BYTES, so it is given longer than a JSON call. */
+const UPLOAD_TIMEOUT_MS = 120_000;
+/** The multipart part NAVER WORKS' storage reads the file from (file-upload). */
+const UPLOAD_PART = 'Filedata';
 const MS_PER_S = 1000;
 
 export type Fetch = typeof fetch;
@@ -49,6 +57,18 @@ export interface NaverWorksUser {
 export interface NaverWorksUsersPage {
   users: NaverWorksUser[];
   responseMetaData?: { nextCursor?: string | null };
+}
+
+/** What POST /bots/{botId}/attachments answers: the file's id and where its bytes go, once. */
+export interface NaverWorksAttachment {
+  fileId: string;
+  uploadUrl: string;
+}
+
+export interface UploadFile {
+  name: string;
+  data: Uint8Array;
+  contentType: string;
 }
 
 type ClientConfig = Pick<NaverWorksConfig, 'clientId' | 'clientSecret' | 'serviceAccount' | 'privateKey' | 'apiUrl' | 'authUrl'>;
@@ -139,16 +159,45 @@ export class NaverWorksClient {
   }
 
   private async call(method: 'GET' | 'POST', path: string, what: string, body?: unknown): Promise<Response> {
+    const json: { headers: Record<string, string>; body?: string } = body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : { headers: {} };
+    return this.request(method, `${this.config.apiUrl}${path}`, what, json, REQUEST_TIMEOUT_MS);
+  }
+
+  /** One authorised request to a full URL (the API, or the storage URL an attachment named). */
+  private async request(method: 'GET' | 'POST', url: string, what: string, init: { headers: Record<string, string>; body?: string | FormData }, timeoutMs: number): Promise<Response> {
     const token = await this.accessToken();
-    const response = await this.fetch(`${this.config.apiUrl}${path}`, {
+    const response = await this.fetch(url, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      headers: { authorization: `Bearer ${token}`, ...init.headers },
+      ...(init.body !== undefined ? { body: init.body } : {}),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     if (response.status === 401) this.forgetToken();
     if (!response.ok) throw await this.apiError(response, what);
     return response;
+  }
+
+  /** Step 1 of a file: its name and size for the bot; answers the fileId and the one-time upload URL. */
+  async createAttachment(botId: string, fileName: string, fileSize: number): Promise<NaverWorksAttachment> {
+    const response = await this.call('POST', `/bots/${encodeURIComponent(botId)}/attachments`, 'attachment', { fileName, fileSize });
+    const created = (await response.json()) as Partial<NaverWorksAttachment>;
+    if (typeof created.fileId !== 'string' || typeof created.uploadUrl !== 'string') throw new NaverWorksApiError(response.status, 'invalid_attachment_response', undefined, 'attachment');
+    return { fileId: created.fileId, uploadUrl: created.uploadUrl };
+  }
+
+  /** Step 2: the bytes, as multipart/form-data to the upload URL (which takes one upload only). */
+  async upload(uploadUrl: string, file: UploadFile): Promise<void> {
+    const form = new FormData();
+    form.append(UPLOAD_PART, new Blob([file.data], { type: file.contentType }), file.name);
+    // fetch writes the multipart content type with its boundary itself.
+    await this.request('POST', uploadUrl, 'upload', { headers: {}, body: form }, UPLOAD_TIMEOUT_MS);
+  }
+
+  /** Steps 1 and 2: the file uploaded for the bot; its fileId goes in a "file" message. */
+  async uploadFile(botId: string, file: UploadFile): Promise<string> {
+    const { fileId, uploadUrl } = await this.createAttachment(botId, file.name, file.data.byteLength);
+    await this.upload(uploadUrl, file);
+    return fileId;
   }
 
   async sendToUser(botId: string, userId: string, content: NaverWorksContent): Promise<void> {

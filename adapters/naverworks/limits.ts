@@ -38,3 +38,11 @@ export const NAVERWORKS_USERS_PAGE_MAX = 100;
 export const NAVERWORKS_RATE_WINDOW_MS = 60_000;
 /** A callback larger than this is not a NAVER WORKS event: refused before it is read to the end. */
 export const NAVERWORKS_CALLBACK_MAX_BYTES = 1024 * 1024;
+/**
+ * bot-attachment-create: "업로드할 수 있는 파일의 최대 크기는 관리자 화면 > 서비스 > 메시지 > 일반 >
+ * 메시지/파일 관리에서 파일 1개 최대 첨부 용량으로 지정된 사이즈와 같다" — the limit of a "file" message
+ * is whatever the organisation's admin set, and the documentation names no default. 10 MiB is taken
+ * as a conservative floor: Probity's exports and charts are far smaller, and a file over it is named in
+ * a note instead of being sent. (The 1 MB of that page applies to other message types and rich menus.)
+ */
+export const NAVERWORKS_FILE_MAX_BYTES = 10 * 1024 * 1024;

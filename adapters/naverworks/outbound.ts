@@ -3,16 +3,21 @@
  * → rate limited for the wait NAVER WORKS named (a minute when it names none), for the whole
  * platform, because NAVER WORKS counts the message API per bot, not per conversation; 5xx and network
  * errors → transient; a refused token → the platform waits a minute with the rows kept; a user or
- * room that is gone, or a refused payload, fails at once.
+ * room that is gone, or a refused payload, fails at once. The same holds for every step of a file
+ * (attachment, upload, file message).
+ *
+ * Files are uploaded before anything is sent, so a failed upload (the likeliest failure: the largest
+ * request) leaves the conversation untouched and the retry sends the message once. A file over
+ * NAVERWORKS_FILE_MAX_BYTES is not uploaded: a note in the text names it instead.
  */
 import { DeliveryError, type ChatPort, type Recipient, type SentRef } from '../../src/delivery/port.js';
 import { t, type Locale } from '../../src/i18n/index.js';
-import type { Message } from '../../src/ui/card.js';
-import { withNotes } from '../../src/ui/files.js';
+import type { Attachment, Message } from '../../src/ui/card.js';
+import { megabytes, partitionFiles, withNotes } from '../../src/ui/files.js';
 import type { NaverWorksClient } from './client.js';
 import { NaverWorksApiError } from './client.js';
-import { NAVERWORKS_RATE_WINDOW_MS } from './limits.js';
-import { renderMessage } from './render.js';
+import { NAVERWORKS_FILE_MAX_BYTES, NAVERWORKS_RATE_WINDOW_MS } from './limits.js';
+import { renderMessage, type NaverWorksContent } from './render.js';
 
 const HTTP_SERVER_ERROR = 500;
 const PERMANENT_STATUSES: Readonly<Record<number, string>> = { 400: 'invalid_request', 403: 'forbidden', 404: 'not_found' };
@@ -28,12 +33,9 @@ export function toDeliveryError(error: unknown): DeliveryError {
   return new DeliveryError({ kind: 'transient' }, 'network');
 }
 
-/**
- * Files are not sent: NAVER WORKS takes them through a separate upload (attachments API) that this
- * adapter does not implement yet, so each one is named in a note instead.
- */
-export function withFileNotes(message: Message, locale: Locale): Message {
-  return withNotes(message, (message.files ?? []).map((file) => t(locale, 'naverworks.file_not_sent', { name: file.name })));
+/** The note that stands in for a file over NAVER WORKS' size limit. */
+export function tooLargeNote(file: Attachment, locale: Locale): string {
+  return t(locale, 'naverworks.file_too_large', { name: file.name, size: megabytes(file.data.byteLength), max: megabytes(NAVERWORKS_FILE_MAX_BYTES) });
 }
 
 export class NaverWorksChatPort implements ChatPort {
@@ -47,11 +49,21 @@ export class NaverWorksChatPort implements ChatPort {
     private readonly noteLocale: (recipient: Recipient) => Promise<Locale> = async () => 'ko',
   ) {}
 
-  /** NAVER WORKS answers a sent message with 201 and no id: the ref names the conversation only. */
+  /**
+   * The message's contents, then one "file" message per file. NAVER WORKS answers a sent message with
+   * 201 and no id: the ref names the conversation only.
+   */
   async send(recipient: Recipient, message: Message): Promise<SentRef> {
     try {
-      const locale = message.files?.length ? await this.noteLocale(recipient) : 'ko';
-      for (const content of renderMessage(withFileNotes(message, locale))) {
+      const { fits, tooLarge } = partitionFiles(message.files, NAVERWORKS_FILE_MAX_BYTES);
+      const locale = tooLarge.length > 0 ? await this.noteLocale(recipient) : 'ko';
+      const fileIds: string[] = [];
+      for (const file of fits) fileIds.push(await this.client.uploadFile(this.botId, file));
+      const contents: NaverWorksContent[] = [
+        ...renderMessage(withNotes(message, tooLarge.map((file) => tooLargeNote(file, locale)))),
+        ...fileIds.map((fileId) => ({ type: 'file' as const, fileId })),
+      ];
+      for (const content of contents) {
         if (recipient.kind === 'user') await this.client.sendToUser(this.botId, recipient.userId, content);
         else await this.client.sendToChannel(this.botId, recipient.channelId, content);
       }

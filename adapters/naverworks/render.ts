@@ -33,7 +33,9 @@ export type NaverWorksAction = NaverWorksMessageAction;
 
 export type NaverWorksContent =
   | { type: 'text'; text: string }
-  | { type: 'button_template'; contentText: string; actions: NaverWorksMessageAction[] };
+  | { type: 'button_template'; contentText: string; actions: NaverWorksMessageAction[] }
+  /** bot-send-file: a file uploaded beforehand (POST /bots/{botId}/attachments), named by its fileId. */
+  | { type: 'file'; fileId: string };
 
 /** The markdown subset as plain text: **bold** and `code` lose their marks, "- " bullets become "• ". */
 export function plain(markdown: string): string {

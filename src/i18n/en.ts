@@ -199,7 +199,7 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'console.file_saved': '📎 File saved: {path}',
   'file.too_large': 'The file is too large to send ({name}, {size} MB). Use the export command on the command line.',
   'file.sent_to_dm': '📎 The files were sent to you by direct message.',
-  'naverworks.file_not_sent': '📎 The file {name} cannot be sent through NAVER WORKS; use the export command on the command line.',
+  'naverworks.file_too_large': '📎 The file {name} ({size} MB) is larger than NAVER WORKS takes from the bot ({max} MB); use the export command on the command line.',
   'home.title': "{name}'s integrity home",
   'home.operators': 'Operator commands',
   'help.dm': '`/integrity dm on|off`: get quizzes and notices by direct message, or stop',

@@ -208,7 +208,7 @@ export const ko = {
   'console.file_saved': '📎 파일을 저장했습니다: {path}',
   'file.too_large': '파일이 너무 커서 보낼 수 없습니다 ({name}, {size}MB). 명령줄의 export 명령을 사용하세요.',
   'file.sent_to_dm': '📎 파일은 개인 메시지(DM)로 보냈습니다.',
-  'naverworks.file_not_sent': '📎 {name} 파일은 NAVER WORKS 로 보낼 수 없습니다. 명령줄의 export 명령을 사용하세요.',
+  'naverworks.file_too_large': '📎 {name} 파일({size}MB)은 NAVER WORKS 로 보낼 수 있는 크기({max}MB)를 넘습니다. 명령줄의 export 명령을 사용하세요.',
   'home.title': '{name} 님의 청렴 홈',
   'home.operators': '운영자 명령',
   'help.dm': '`/integrity dm on|off`: 퀴즈와 알림을 개인 메시지(DM)로 받기 / 그만 받기',
