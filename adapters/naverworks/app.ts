@@ -4,11 +4,14 @@
  * answered 200 at once — NAVER WORKS does not resend a callback, and a slow answer must not hold the
  * next — and then dispatched to the core. Replies go back through the Bot API: a post in a message
  * room to the room, everything else to the member's 1:1 room with the bot (NAVER WORKS has no
- * ephemeral messages and no message edits). The persistent menu offers the everyday commands in Korean.
+ * ephemeral messages and no message edits), files included. A reply is not in the outbox, so a 429
+ * or a 5xx on any of its steps is waited out here a few times, as the outbox would wait it out (the
+ * wait NAVER WORKS names, else a backoff). The persistent menu offers the everyday commands in Korean.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NaverWorksConfig } from '../../src/config.js';
-import type { Recipient } from '../../src/delivery/port.js';
+import { DeliveryError, type Recipient } from '../../src/delivery/port.js';
+import { backoffMs } from '../../src/delivery/retry.js';
 import type { Services } from '../../src/engine/context.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { InboundEvent } from '../../src/engine/events.js';
@@ -20,7 +23,7 @@ import { sendJson, type HttpListener } from '../../src/ops/http.js';
 import { SIGNATURE_HEADER, verifySignature } from './callback.js';
 import { NaverWorksClient, type Fetch, type NaverWorksUser } from './client.js';
 import { inboundEvent, NAVERWORKS_WORKSPACE, parseCallback } from './inbound.js';
-import { NAVERWORKS_CALLBACK_MAX_BYTES, NAVERWORKS_MENU_ACTIONS_MAX } from './limits.js';
+import { NAVERWORKS_CALLBACK_MAX_BYTES, NAVERWORKS_MENU_ACTIONS_MAX, NAVERWORKS_RATE_WINDOW_MS } from './limits.js';
 import { NaverWorksChatPort } from './outbound.js';
 import type { NaverWorksMessageAction } from './render.js';
 
@@ -31,6 +34,9 @@ const MENU: NaverWorksMessageAction[] = [
   { type: 'message', label: '받은 서한', text: '받은서한', i18nLabels: [{ language: 'en_US', label: 'Letters' }] },
   { type: 'message', label: '도움말', text: '도움말', i18nLabels: [{ language: 'en_US', label: 'Help' }] },
 ];
+/** Sends of one reply at most: the member is waiting, and the outbox is not there to try later. */
+export const REPLY_ATTEMPTS = 3;
+
 export const PERSISTENT_MENU: readonly NaverWorksMessageAction[] = MENU.slice(0, NAVERWORKS_MENU_ACTIONS_MAX);
 
 export interface NaverWorksAdapter {
@@ -71,7 +77,22 @@ export function directoryUser(user: NaverWorksUser) {
   return { userId: user.userId, displayName: name || user.email || user.userId, email: user.email?.toLowerCase(), isBot: false, deleted: user.isDeleted === true || user.isSuspended === true };
 }
 
-export function createNaverWorksAdapter(engine: Engine, services: Services, config: NaverWorksConfig, options: { fetch?: Fetch } = {}): NaverWorksAdapter {
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The wait before another try of a reply, or undefined when trying again cannot help. */
+function replyRetryWait(error: unknown, attempt: number): number | undefined {
+  if (!(error instanceof DeliveryError) || attempt >= REPLY_ATTEMPTS) return undefined;
+  if (error.failure.kind === 'rate_limited') return Math.min(error.failure.retryAfterMs, NAVERWORKS_RATE_WINDOW_MS);
+  return error.failure.kind === 'transient' ? backoffMs(attempt) : undefined;
+}
+
+export function createNaverWorksAdapter(
+  engine: Engine,
+  services: Services,
+  config: NaverWorksConfig,
+  options: { fetch?: Fetch; /** How a reply waits before it is tried again (tests). */ sleep?: (ms: number) => Promise<void> } = {},
+): NaverWorksAdapter {
+  const sleep = options.sleep ?? realSleep;
   const { log } = services;
   const scopes = ['bot', ...(config.domainId ? ['user.read'] : [])];
   // The token's times are real-world ones (NAVER WORKS checks the assertion against its clock), so the
@@ -97,7 +118,17 @@ export function createNaverWorksAdapter(engine: Engine, services: Services, conf
       reply.kind === 'post' && event.conversation.kind === 'channel'
         ? { kind: 'channel', channelId: event.conversation.id }
         : { kind: 'user', workspace: NAVERWORKS_WORKSPACE, userId: event.actor.userId };
-    await port.send(recipient, message);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await port.send(recipient, message);
+        return;
+      } catch (error) {
+        const wait = replyRetryWait(error, attempt);
+        if (wait === undefined) throw error;
+        log.warn({ adapter: 'naverworks', attempt, reason: (error as DeliveryError).reason, waitMs: wait }, 'naverworks reply not sent; trying again');
+        await sleep(wait);
+      }
+    }
   }
 
   async function onCallback(request: IncomingMessage, response: ServerResponse): Promise<void> {

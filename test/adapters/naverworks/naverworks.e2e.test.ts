@@ -1,13 +1,18 @@
 /**
  * The NAVER WORKS adapter end to end: Probity's own HTTP listener receives signed callbacks in the
  * shapes NAVER WORKS documents, and the real client talks to a local fake of the API 2.0 (token
- * endpoint, bot messages, persistent menu, users list).
+ * endpoint, bot messages, persistent menu, users list, attachments and their multipart uploads).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { signatureOf } from '../../../adapters/naverworks/callback.js';
 import { createNaverWorksAdapter, type NaverWorksAdapter } from '../../../adapters/naverworks/app.js';
 import { composers, planners } from '../../../src/app.js';
 import { Dispatcher } from '../../../src/delivery/dispatcher.js';
+import { buildExport, exportBase } from '../../../src/features/stats/exports.js';
+import { parsePeriod } from '../../../src/features/stats/period.js';
+import { translator } from '../../../src/i18n/index.js';
+import { localDay } from '../../../src/time.js';
+import { NAVERWORKS_FILE_MAX_BYTES } from '../../../adapters/naverworks/limits.js';
 import { silentLogger } from '../../../src/log.js';
 import { HttpListener } from '../../../src/ops/http.js';
 import { Scheduler } from '../../../src/scheduler/scheduler.js';
@@ -19,6 +24,7 @@ const APP = { clientId: 'probity-client', clientSecret: 'client-secret', service
 const BOT_SECRET = 'bot-secret-from-the-console';
 const KIM = 'c72af563-0f21-4736-11e4-045237110001';
 const LEE = 'c72af563-0f21-4736-11e4-045237110002';
+const CHOI = 'c72af563-0f21-4736-11e4-045237113001';
 const STRANGER = 'c72af563-0f21-4736-11e4-045237119999';
 const ROOM = 'a1b2c3d4-room-0001';
 const KST = (day: string, time: string) => new Date(`${day}T${time}:00+09:00`).toISOString();
@@ -26,6 +32,10 @@ const KST = (day: string, time: string) => new Date(`${day}T${time}:00+09:00`).t
 const ROSTER = `employee_no,name,email,department,roles,locale,works_id
 1001,김청렴,kim@city.example,행정국/감사과,employee,ko,${KIM}
 1002,Lee Integrity,lee@city.example,행정국/감사과,employee,en,`;
+// The same people and an HR officer, Choi, who asks for the exports.
+const ROSTER_WITH_HR = `${ROSTER}
+3001,최담당,choi@city.example,행정국/감사과,hr,ko,${CHOI}`;
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
 const DAILY_QUIZ = 'schedules:\n  - name: daily-quiz\n    kind: quiz\n    cron: "0 9 * * 1-5"\n';
 
 let fake: FakeNaverWorks;
@@ -33,6 +43,8 @@ let h: Harness;
 let listener: HttpListener;
 let adapter: NaverWorksAdapter;
 let callbackUrl: string;
+/** The waits replies took before they were tried again. */
+let slept: number[];
 
 afterEach(async () => {
   await adapter?.stop();
@@ -41,7 +53,7 @@ afterEach(async () => {
   await h?.close();
 });
 
-async function start(schedules?: string) {
+async function start(schedules?: string, roster = ROSTER) {
   const keys = serviceAccountKeys();
   fake = await startFakeNaverWorks({
     ...APP,
@@ -65,11 +77,12 @@ async function start(schedules?: string) {
     NAVERWORKS_AUTH_URL: fake.authUrl,
     PROBITY_HTTP_PORT: '0',
   };
-  h = await createHarness({ start: KST('2026-11-27', '08:30'), roster: ROSTER, env, ...(schedules ? { schedules } : {}) });
+  h = await createHarness({ start: KST('2026-11-27', '08:30'), roster, env, ...(schedules ? { schedules } : {}) });
   const config = h.services.config.naverworks!;
   expect(config).toMatchObject({ botId: APP.botId, callbackPath: '/naverworks/callback', apiUrl: fake.apiUrl });
   listener = new HttpListener(silentLogger);
-  adapter = createNaverWorksAdapter(h.engine, h.services, config);
+  slept = [];
+  adapter = createNaverWorksAdapter(h.engine, h.services, config, { sleep: async (ms) => void slept.push(ms) });
   adapter.mount(listener);
   const port = await listener.listen({ port: 0, host: '127.0.0.1' });
   callbackUrl = `http://127.0.0.1:${port}/naverworks/callback`;
@@ -161,10 +174,75 @@ describe('NAVER WORKS adapter (signed callbacks on the HTTP listener, the real c
     expect(fake.messages).toEqual([]);
   });
 
-  it('an export asked for in NAVER WORKS: the file is not sent, the reply names it and points to the command line, in the member\'s language', async () => {
+  /** The participation CSV the core builds for today's default period, as the command line would. */
+  async function participationCsv(): Promise<Uint8Array> {
+    const now = h.clock.now();
+    const source = { ...h.services, t: translator('ko'), locale: 'ko' as const, today: localDay(now, h.services.config.timezone), nowIso: now.toISOString() };
+    return (await buildExport('participation', 'csv', { ...exportBase(source), period: parsePeriod(undefined, source.today) })).data;
+  }
+
+  it('an HR officer\'s "/integrity export participation" → the CSV the core built is uploaded for the bot and sent to them as a file message, after the text', async () => {
+    await start(undefined, ROSTER_WITH_HR);
+    expect(await callback(typed(CHOI, '/integrity export participation'))).toBe(200);
+
+    expect(fake.uploads).toHaveLength(1);
+    const upload = fake.uploads[0]!;
+    expect([...upload.data.subarray(0, 3)]).toEqual(UTF8_BOM);
+    expect(new Uint8Array(upload.data)).toEqual(await participationCsv());
+    expect(upload).toMatchObject({ fileName: 'probity-participation-2026-11.csv', partFileName: 'probity-participation-2026-11.csv', partName: 'Filedata', declaredSize: upload.data.length });
+    expect(upload.contentType).toMatch(/^text\/csv/);
+
+    expect(fake.messages.map((m) => [m.to, m.content.type])).toEqual([
+      [{ kind: 'user', id: CHOI }, 'text'],
+      [{ kind: 'user', id: CHOI }, 'file'],
+    ]);
+    expect(fake.messages[0]!.content.text).toContain('내보내기');
+    expect(fake.messages[1]!.content).toEqual({ type: 'file', fileId: upload.fileId });
+    // The steps in order: the attachment named, its bytes uploaded, then the messages.
+    expect(fake.requests.filter((r) => r.path !== '/oauth2/v2.0/token' && !r.path.endsWith('/persistentmenu')).map((r) => [r.path.replace(/\/v1\.0\/bots\/[^/]+|\/storage\/upload\/.*/g, (m) => (m.startsWith('/storage') ? '<upload url>' : '')), r.status])).toEqual([
+      ['/attachments', 200],
+      ['<upload url>', 200],
+      [`/users/${CHOI}/messages`, 201],
+      [`/users/${CHOI}/messages`, 201],
+    ]);
+  });
+
+  it('an upload answered 429 once → the reply waits for the Retry-After and is tried again: one file and one text reach the officer', async () => {
+    await start(undefined, ROSTER_WITH_HR);
+    fake.failNext({ status: 429, on: 'upload', headers: { 'retry-after': '2' } });
+    expect(await callback(typed(CHOI, '/integrity export participation'))).toBe(200);
+    expect(fake.requests.filter((r) => r.status === 429)).toHaveLength(1);
+    expect(slept).toEqual([2_000]);
+    // Nothing was sent before the failed upload, so nothing is sent twice.
+    expect(fake.uploads).toHaveLength(1);
+    expect(new Uint8Array(fake.uploads[0]!.data)).toEqual(await participationCsv());
+    expect(fake.messages.map((m) => m.content.type)).toEqual(['text', 'file']);
+    expect(fake.messages[1]!.content.fileId).toBe(fake.uploads[0]!.fileId);
+  });
+
+  it('a reply whose upload keeps failing with 503 is given up after a few tries, and nothing half-sent reaches the member', async () => {
+    await start(undefined, ROSTER_WITH_HR);
+    fake.failNext(...Array.from({ length: 5 }, () => ({ status: 503, on: 'upload' as const })));
+    expect(await callback(typed(CHOI, '/integrity export participation'))).toBe(200);
+    expect(fake.requests.filter((r) => r.status === 503)).toHaveLength(3);
+    expect(slept).toHaveLength(2);
+    expect(fake.messages).toEqual([]);
+  });
+
+  it('a file over NAVER WORKS\' size limit is not uploaded: the text names it in the member\'s language, and a file within it still goes', async () => {
     await start();
-    await adapter.port.send({ kind: 'user', workspace: 'naverworks', userId: KIM }, { text: '참여 현황', files: [{ name: 'participation-2026-11.csv', data: new Uint8Array([65]), contentType: 'text/csv' }] });
-    expect(fake.messages).toEqual([{ to: { kind: 'user', id: KIM }, content: { type: 'text', text: '참여 현황\n📎 participation-2026-11.csv 파일은 NAVER WORKS 로 보낼 수 없습니다. 명령줄의 export 명령을 사용하세요.' } }]);
+    // Lee is linked (by e-mail) through the directory sync, and reads English.
+    await adapter.syncDirectory();
+    const big = { name: 'participation-2026-11.csv', data: new Uint8Array(NAVERWORKS_FILE_MAX_BYTES + 1), contentType: 'text/csv' };
+    const small = { name: 'chart.png', data: new Uint8Array([0x89, 0x50, 0x4e, 0x47]), contentType: 'image/png' };
+    await adapter.port.send({ kind: 'user', workspace: 'naverworks', userId: KIM }, { text: '참여 현황', files: [big, small] });
+    await adapter.port.send({ kind: 'user', workspace: 'naverworks', userId: LEE }, { text: 'Participation', files: [big] });
+    expect(fake.uploads.map((u) => [u.fileName, [...u.data]])).toEqual([['chart.png', [0x89, 0x50, 0x4e, 0x47]]]);
+    expect(fake.messages).toEqual([
+      { to: { kind: 'user', id: KIM }, content: { type: 'text', text: '참여 현황\n📎 participation-2026-11.csv 파일(10.0MB)은 NAVER WORKS 로 보낼 수 있는 크기(10.0MB)를 넘습니다. 명령줄의 export 명령을 사용하세요.' } },
+      { to: { kind: 'user', id: KIM }, content: { type: 'file', fileId: fake.uploads[0]!.fileId } },
+      { to: { kind: 'user', id: LEE }, content: { type: 'text', text: 'Participation\n📎 The file participation-2026-11.csv (10.0 MB) is larger than NAVER WORKS takes from the bot (10.0 MB); use the export command on the command line.' } },
+    ]);
   });
 
   it('directory sync links by e-mail; the scheduled quiz reaches both members through the outbox, a 429 waited out for its Retry-After', async () => {
