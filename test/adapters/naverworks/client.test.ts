@@ -1,6 +1,7 @@
 /**
  * The NAVER WORKS client and ChatPort against the local fake: the real JWT exchange, token reuse and
- * renewal before expiry, and failures mapped to the outbox's retry semantics.
+ * renewal before expiry, files (attachment, upload, file message), and failures mapped to the outbox's
+ * retry semantics.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { NaverWorksClient, TOKEN_REFRESH_MARGIN_MS } from '../../../adapters/naverworks/client.js';
@@ -91,5 +92,44 @@ describe('NAVER WORKS client', () => {
     expect(fake.tokenRequests).toHaveLength(2);
     const tooLong = toDeliveryError(await client.sendToUser(APP.botId, USER, { type: 'text', text: 'x'.repeat(2001) }).catch((e: unknown) => e));
     expect([tooLong.failure, tooLong.reason]).toEqual([{ kind: 'permanent' }, 'invalid_request']);
+  });
+
+  it('GIVEN a message with files for a room (as the outbox sends it) WHEN a step of a file answers 429 or 503 THEN the message semantics hold, nothing reaches the room, and the next send delivers text and files once', async () => {
+    const { port } = await setUp();
+    const room = { kind: 'channel' as const, channelId: 'room-1' };
+    const csv = new Uint8Array([0xef, 0xbb, 0xbf, 0x61, 0x2c, 0x62, 0x0a]);
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]);
+    const message = { text: '11월 보고', files: [{ name: 'report.csv', data: csv, contentType: 'text/csv' }, { name: 'chart.png', data: png, contentType: 'image/png' }] };
+    fake.failNext({ status: 429, on: 'attachment', headers: { 'retry-after': '4' } });
+    expect((await failureOf(port.send(room, message))).failure).toEqual({ kind: 'rate_limited', retryAfterMs: 4000, global: true });
+    fake.failNext({ status: 503, on: 'upload' });
+    const upload = await failureOf(port.send(room, message));
+    expect([upload.failure, upload.reason]).toEqual([{ kind: 'transient' }, 'http_503']);
+    fake.failNext({ status: 429, on: 'upload', headers: { 'ratelimit-reset': '9' } });
+    expect((await failureOf(port.send(room, message))).failure).toEqual({ kind: 'rate_limited', retryAfterMs: 9000, global: true });
+    expect(fake.messages).toEqual([]);
+
+    await port.send(room, message);
+    expect(fake.uploads.map((u) => [u.fileName, u.contentType, [...u.data]])).toEqual([
+      ['report.csv', 'text/csv', [...csv]],
+      ['chart.png', 'image/png', [...png]],
+    ]);
+    expect(fake.messages).toEqual([
+      { to: { kind: 'channel', id: 'room-1' }, content: { type: 'text', text: '11월 보고' } },
+      { to: { kind: 'channel', id: 'room-1' }, content: { type: 'file', fileId: fake.uploads[0]!.fileId } },
+      { to: { kind: 'channel', id: 'room-1' }, content: { type: 'file', fileId: fake.uploads[1]!.fileId } },
+    ]);
+  });
+
+  it('GIVEN an upload URL already used WHEN it is used again THEN NAVER WORKS refuses it (permanent), and a file message needs an uploaded fileId', async () => {
+    const { client } = await setUp();
+    const { fileId, uploadUrl } = await client.createAttachment(APP.botId, 'a.csv', 1);
+    await client.upload(uploadUrl, { name: 'a.csv', data: new Uint8Array([0x61]), contentType: 'text/csv' });
+    const again = toDeliveryError(await client.upload(uploadUrl, { name: 'a.csv', data: new Uint8Array([0x61]), contentType: 'text/csv' }).catch((e: unknown) => e));
+    expect([again.failure, again.reason]).toEqual([{ kind: 'permanent' }, 'invalid_request']);
+    const unknown = toDeliveryError(await client.sendToUser(APP.botId, USER, { type: 'file', fileId: 'kr1.never-uploaded' }).catch((e: unknown) => e));
+    expect(unknown.failure.kind).toBe('permanent');
+    await client.sendToUser(APP.botId, USER, { type: 'file', fileId });
+    expect(fake.messages).toEqual([{ to: { kind: 'user', id: USER }, content: { type: 'file', fileId } }]);
   });
 });
