@@ -6,7 +6,7 @@
  * room to the room, everything else to the member's 1:1 room with the bot (NAVER WORKS has no
  * ephemeral messages and no message edits), files included. A reply is not in the outbox, so a 429
  * or a 5xx on any of its steps is waited out here a few times, as the outbox would wait it out (the
- * wait NAVER WORKS names, else a backoff). The persistent menu offers the everyday commands in Korean.
+ * wait NAVER WORKS names, else a backoff), going on from the step that failed. The persistent menu offers the everyday commands in Korean.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NaverWorksConfig } from '../../src/config.js';
@@ -24,7 +24,7 @@ import { SIGNATURE_HEADER, verifySignature } from './callback.js';
 import { NaverWorksClient, type Fetch, type NaverWorksUser } from './client.js';
 import { inboundEvent, NAVERWORKS_WORKSPACE, parseCallback } from './inbound.js';
 import { NAVERWORKS_CALLBACK_MAX_BYTES, NAVERWORKS_MENU_ACTIONS_MAX, NAVERWORKS_RATE_WINDOW_MS } from './limits.js';
-import { NaverWorksChatPort } from './outbound.js';
+import { NaverWorksChatPort, type SendProgress } from './outbound.js';
 import type { NaverWorksMessageAction } from './render.js';
 
 /** The persistent menu (고정 메뉴): each item sends a Korean command word that inbound.ts reads. */
@@ -118,9 +118,11 @@ export function createNaverWorksAdapter(
       reply.kind === 'post' && event.conversation.kind === 'channel'
         ? { kind: 'channel', channelId: event.conversation.id }
         : { kind: 'user', workspace: NAVERWORKS_WORKSPACE, userId: event.actor.userId };
+    // Shared by the tries: what one of them uploaded or sent is not repeated by the next.
+    const progress: SendProgress = { fileIds: [], sent: 0 };
     for (let attempt = 1; ; attempt++) {
       try {
-        await port.send(recipient, message);
+        await port.send(recipient, message, progress);
         return;
       } catch (error) {
         const wait = replyRetryWait(error, attempt);

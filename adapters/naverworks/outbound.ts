@@ -33,6 +33,16 @@ export function toDeliveryError(error: unknown): DeliveryError {
   return new DeliveryError({ kind: 'transient' }, 'network');
 }
 
+/**
+ * What one send has done so far, for a caller that tries it again itself (a reply): the files already
+ * uploaded and the contents already sent are not repeated. The outbox passes none: each of its tries
+ * starts afresh.
+ */
+export interface SendProgress {
+  fileIds: string[];
+  sent: number;
+}
+
 /** The note that stands in for a file over NAVER WORKS' size limit. */
 export function tooLargeNote(file: Attachment, locale: Locale): string {
   return t(locale, 'naverworks.file_too_large', { name: file.name, size: megabytes(file.data.byteLength), max: megabytes(NAVERWORKS_FILE_MAX_BYTES) });
@@ -53,19 +63,19 @@ export class NaverWorksChatPort implements ChatPort {
    * The message's contents, then one "file" message per file. NAVER WORKS answers a sent message with
    * 201 and no id: the ref names the conversation only.
    */
-  async send(recipient: Recipient, message: Message): Promise<SentRef> {
+  async send(recipient: Recipient, message: Message, progress: SendProgress = { fileIds: [], sent: 0 }): Promise<SentRef> {
     try {
       const { fits, tooLarge } = partitionFiles(message.files, NAVERWORKS_FILE_MAX_BYTES);
       const locale = tooLarge.length > 0 ? await this.noteLocale(recipient) : 'ko';
-      const fileIds: string[] = [];
-      for (const file of fits) fileIds.push(await this.client.uploadFile(this.botId, file));
+      for (const [index, file] of fits.entries()) progress.fileIds[index] ??= await this.client.uploadFile(this.botId, file);
       const contents: NaverWorksContent[] = [
         ...renderMessage(withNotes(message, tooLarge.map((file) => tooLargeNote(file, locale)))),
-        ...fileIds.map((fileId) => ({ type: 'file' as const, fileId })),
+        ...progress.fileIds.map((fileId) => ({ type: 'file' as const, fileId })),
       ];
-      for (const content of contents) {
+      for (const content of contents.slice(progress.sent)) {
         if (recipient.kind === 'user') await this.client.sendToUser(this.botId, recipient.userId, content);
         else await this.client.sendToChannel(this.botId, recipient.channelId, content);
+        progress.sent += 1;
       }
       return { conversationId: recipient.kind === 'user' ? recipient.userId : recipient.channelId, messageId: '' };
     } catch (error) {

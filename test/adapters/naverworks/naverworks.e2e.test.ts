@@ -220,6 +220,17 @@ describe('NAVER WORKS adapter (signed callbacks on the HTTP listener, the real c
     expect(fake.messages[1]!.content.fileId).toBe(fake.uploads[0]!.fileId);
   });
 
+  it('the file message answered 503 after the text went → the next try sends only the file message: the text is not repeated, the file not uploaded again', async () => {
+    await start(undefined, ROSTER_WITH_HR);
+    fake.failNext({ status: 503, on: 'message', after: 1 });
+    expect(await callback(typed(CHOI, '/integrity export participation'))).toBe(200);
+    expect(fake.requests.filter((r) => r.status === 503)).toHaveLength(1);
+    expect(slept).toHaveLength(1);
+    expect(fake.uploads).toHaveLength(1);
+    expect(fake.messages.map((m) => m.content.type)).toEqual(['text', 'file']);
+    expect(fake.messages[1]!.content.fileId).toBe(fake.uploads[0]!.fileId);
+  });
+
   it('a reply whose upload keeps failing with 503 is given up after a few tries, and nothing half-sent reaches the member', async () => {
     await start(undefined, ROSTER_WITH_HR);
     fake.failNext(...Array.from({ length: 5 }, () => ({ status: 503, on: 'upload' as const })));

@@ -58,6 +58,8 @@ export interface Failure {
   status: number;
   /** Only a request of this kind gets the failure; any bot-API request when not told. */
   on?: Step;
+  /** This many requests it would hit pass first (e.g. 1 with on: 'message': the second message fails). */
+  after?: number;
   headers?: Record<string, string>;
   body?: unknown;
 }
@@ -165,7 +167,9 @@ export async function startFakeNaverWorks(options: FakeNaverWorksOptions): Promi
     }
     const step = stepOf(request.method, url.pathname);
     const aimed = failures.findIndex((f) => f.on === undefined || f.on === step);
-    const failure = aimed >= 0 ? failures.splice(aimed, 1)[0] : undefined;
+    let failure: Failure | undefined;
+    if (aimed >= 0 && (failures[aimed]!.after ?? 0) > 0) failures[aimed]!.after! -= 1;
+    else if (aimed >= 0) failure = failures.splice(aimed, 1)[0];
     if (failure) {
       json(response, failure.status, failure.body ?? { code: failure.status === 429 ? 'TOO_MANY_REQUESTS' : 'SERVICE_UNAVAILABLE', description: 'scripted' }, failure.headers);
       return failure.status;
