@@ -6,7 +6,8 @@
  * room to the room, everything else to the member's 1:1 room with the bot (NAVER WORKS has no
  * ephemeral messages and no message edits), files included. A reply is not in the outbox, so a 429
  * or a 5xx on any of its steps is waited out here a few times, as the outbox would wait it out (the
- * wait NAVER WORKS names, else a backoff), going on from the step that failed. The persistent menu offers the everyday commands in Korean.
+ * wait NAVER WORKS names, else a backoff), going on from the step that failed. The persistent menu
+ * offers the everyday commands in Korean.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NaverWorksConfig } from '../../src/config.js';
