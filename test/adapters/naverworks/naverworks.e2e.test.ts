@@ -207,6 +207,15 @@ describe('NAVER WORKS adapter (signed callbacks on the HTTP listener, the real c
     ]);
   });
 
+  it('an HR officer\'s "/integrity stats" → the chart goes as a PNG file message after the figures', async () => {
+    await start(undefined, ROSTER_WITH_HR);
+    expect(await callback(typed(CHOI, '/integrity stats'))).toBe(200);
+    expect(fake.uploads.map((u) => [u.contentType, [...u.data.subarray(0, 4)]])).toEqual([['image/png', [0x89, 0x50, 0x4e, 0x47]]]);
+    expect(fake.uploads[0]!.fileName).toMatch(/^probity-stats-.+\.png$/);
+    expect(fake.messages.at(-1)).toEqual({ to: { kind: 'user', id: CHOI }, content: { type: 'file', fileId: fake.uploads[0]!.fileId } });
+    expect(fake.messages.slice(0, -1).every((m) => m.content.type !== 'file')).toBe(true);
+  });
+
   it('an upload answered 429 once → the reply waits for the Retry-After and is tried again: one file and one text reach the officer', async () => {
     await start(undefined, ROSTER_WITH_HR);
     fake.failNext({ status: 429, on: 'upload', headers: { 'retry-after': '2' } });
