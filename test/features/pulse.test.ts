@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { composers, planners } from '../../src/app.js';
 import { dialectOf } from '../../src/db/createDb.js';
 import { Dispatcher } from '../../src/delivery/dispatcher.js';
-import { closeRun, recordResponse } from '../../src/features/pulse/pulse.repository.js';
+import { activePulses, closeRun, recordResponse, syncPulses } from '../../src/features/pulse/pulse.repository.js';
 import type { Reply } from '../../src/engine/reply.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import type { Form } from '../../src/ui/form.js';
@@ -432,5 +432,22 @@ describe.each(DIALECTS)('%s', (dialect) => {
     expect(outcome).toBe('closed');
     expect(await count('pulse_responses')).toBe(0);
     expect(await count('pulse_answers')).toBe(0);
+  });
+
+  it('GIVEN a pulse whose wording changes THEN it is a new version, the old one retired; unchanged content changes nothing; a pulse no longer shipped is retired', async () => {
+    await harness(dialect);
+    const shipped = h.services.content.pulses;
+    const now = h.clock.now().toISOString();
+    expect(await syncPulses(h.services.db, shipped, now)).toEqual({ added: 0, revised: 0, retired: 0 });
+    const reworded = shipped.map((p, i) => (i === 0 ? { ...p, intro: { ko: `${p.intro.ko} (개정)`, en: `${p.intro.en} (revised)` } } : p));
+    expect(await syncPulses(h.services.db, reworded, now)).toEqual({ added: 0, revised: 1, retired: 0 });
+    const [current] = await activePulses(h.services.db);
+    expect(current!.version).toBe(2);
+    expect(current!.body.intro.ko).toMatch(/\(개정\)$/);
+    expect(await syncPulses(h.services.db, reworded, now)).toEqual({ added: 0, revised: 0, retired: 0 });
+    expect(await syncPulses(h.services.db, [], now)).toEqual({ added: 0, revised: 0, retired: shipped.length });
+    expect(await activePulses(h.services.db)).toEqual([]);
+    const rows = await h.services.db.selectFrom('pulses').select(['version', 'active']).orderBy('version').execute();
+    expect(rows.map((r) => [r.version, r.active])).toEqual([[1, 0], [2, 0]]);
   });
 });

@@ -5,6 +5,7 @@ import { parseRoles } from '../../engine/roles.js';
 import type { Localized } from '../../i18n/locales.js';
 import { resolveAudience } from '../../scheduler/schedules.repository.js';
 import type { PledgeAudience, PledgeItem } from '../content/content.js';
+import { syncVersionedContent, type SyncSummary } from '../content/versioned.js';
 
 type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
@@ -53,39 +54,11 @@ export function textHash(text: string): string {
  * version (signatures of the old one stay, and members are asked to sign again); a pledge no longer
  * shipped is retired, not deleted.
  */
-export async function syncPledges(db: Kysely<Database>, items: readonly PledgeItem[], nowIso: string): Promise<{ added: number; revised: number; retired: number }> {
-  return db.transaction().execute(async (trx) => {
-    const rows = await trx.selectFrom('pledges').selectAll().orderBy('version', 'desc').execute();
-    const latest = new Map<string, PledgeRow>();
-    for (const row of rows) if (!latest.has(`${row.pack}/${row.slug}`)) latest.set(`${row.pack}/${row.slug}`, row);
-    const summary = { added: 0, revised: 0, retired: 0 };
-    const shipped = new Set<string>();
-    for (const item of items) {
-      const key = `${item.pack}/${item.slug}`;
-      shipped.add(key);
-      const body: PledgeBody = { title: item.title, text: item.text };
-      const hash = textHash(JSON.stringify({ audience: item.audience, ...body }));
-      const current = latest.get(key);
-      if (current?.content_hash === hash) {
-        if (current.active !== 1) await trx.updateTable('pledges').set({ active: 1 }).where('id', '=', current.id).execute();
-        continue;
-      }
-      if (current) await trx.updateTable('pledges').set({ active: 0 }).where('pack', '=', item.pack).where('slug', '=', item.slug).execute();
-      await trx
-        .insertInto('pledges')
-        .values({ pack: item.pack, slug: item.slug, version: (current?.version ?? 0) + 1, audience: item.audience, content_hash: hash, body: JSON.stringify(body), active: 1, created_at: nowIso })
-        .execute();
-      if (current) summary.revised++;
-      else summary.added++;
-    }
-    for (const [key, row] of latest) {
-      if (!shipped.has(key) && row.active === 1) {
-        await trx.updateTable('pledges').set({ active: 0 }).where('id', '=', row.id).execute();
-        summary.retired++;
-      }
-    }
-    return summary;
-  });
+export async function syncPledges(db: Kysely<Database>, items: readonly PledgeItem[], nowIso: string): Promise<SyncSummary> {
+  return syncVersionedContent(db, 'pledges', items, (item) => {
+    const body: PledgeBody = { title: item.title, text: item.text };
+    return { body: JSON.stringify(body), contentHash: textHash(JSON.stringify({ audience: item.audience, ...body })), columns: { audience: item.audience } };
+  }, nowIso);
 }
 
 export async function activePledges(db: DbOrTrx): Promise<Pledge[]> {

@@ -8,6 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { dialectOf } from '../../db/createDb.js';
 import type { Database, PulseRow, PulseRun } from '../../db/schema.js';
 import type { Localized } from '../../i18n/locales.js';
+import { syncVersionedContent, type SyncSummary } from '../content/versioned.js';
 import type { DepartmentAudience } from '../people/audience.js';
 import { isStaff } from '../people/people.repository.js';
 import { coarsenDepartments, shuffle, type DepartmentNode, type PulseItem, type PulseQuestion } from './pulse.js';
@@ -38,39 +39,11 @@ export function toPulse(row: PulseRow): Pulse {
 }
 
 /** Brings the pulses table in line with the content, as for pledges: a changed text is a new version. */
-export async function syncPulses(db: Kysely<Database>, items: readonly PulseItem[], nowIso: string): Promise<{ added: number; revised: number; retired: number }> {
-  return db.transaction().execute(async (trx) => {
-    const rows = await trx.selectFrom('pulses').selectAll().orderBy('version', 'desc').execute();
-    const latest = new Map<string, PulseRow>();
-    for (const row of rows) if (!latest.has(`${row.pack}/${row.slug}`)) latest.set(`${row.pack}/${row.slug}`, row);
-    const summary = { added: 0, revised: 0, retired: 0 };
-    const shipped = new Set<string>();
-    for (const item of items) {
-      const key = `${item.pack}/${item.slug}`;
-      shipped.add(key);
-      const body: PulseBody = { title: item.title, intro: item.intro, items: item.items };
-      const hash = createHash('sha256').update(JSON.stringify(body), 'utf8').digest('hex');
-      const current = latest.get(key);
-      if (current?.content_hash === hash) {
-        if (current.active !== 1) await trx.updateTable('pulses').set({ active: 1 }).where('id', '=', current.id).execute();
-        continue;
-      }
-      if (current) await trx.updateTable('pulses').set({ active: 0 }).where('pack', '=', item.pack).where('slug', '=', item.slug).execute();
-      await trx
-        .insertInto('pulses')
-        .values({ pack: item.pack, slug: item.slug, version: (current?.version ?? 0) + 1, content_hash: hash, body: JSON.stringify(body), active: 1, created_at: nowIso })
-        .execute();
-      if (current) summary.revised++;
-      else summary.added++;
-    }
-    for (const [key, row] of latest) {
-      if (!shipped.has(key) && row.active === 1) {
-        await trx.updateTable('pulses').set({ active: 0 }).where('id', '=', row.id).execute();
-        summary.retired++;
-      }
-    }
-    return summary;
-  });
+export async function syncPulses(db: Kysely<Database>, items: readonly PulseItem[], nowIso: string): Promise<SyncSummary> {
+  return syncVersionedContent(db, 'pulses', items, (item) => {
+    const body = JSON.stringify({ title: item.title, intro: item.intro, items: item.items } satisfies PulseBody);
+    return { body, contentHash: createHash('sha256').update(body, 'utf8').digest('hex') };
+  }, nowIso);
 }
 
 export async function activePulses(db: DbOrTrx): Promise<Pulse[]> {
