@@ -5,7 +5,7 @@
  * gets nothing.
  */
 import type { Composer } from '../../delivery/dispatcher.js';
-import { memberRecipient } from '../../delivery/outbox.repository.js';
+import { planFollowUps, type FollowUp } from '../../delivery/followUps.js';
 import { translator } from '../../i18n/index.js';
 import type { Planner } from '../../scheduler/scheduler.js';
 import { effectiveLocale } from '../people/people.js';
@@ -35,7 +35,7 @@ export const planPledgeReminder: Planner = async (services, trx, _schedule, slot
   const max = services.config.pledgeReminderMax;
   if (max === 0) return { payload: {}, recipients: [] };
   const campaigns = await openCampaigns(trx);
-  const byMember = new Map<number, number[]>();
+  const followUps: FollowUp[] = [];
   for (const campaign of campaigns) {
     // A campaign's own first message is its first contact; reminders start the next working day.
     if (campaign.day >= slot.day) continue;
@@ -43,25 +43,16 @@ export const planPledgeReminder: Planner = async (services, trx, _schedule, slot
     if (campaign.due_on !== null && campaign.due_on < slot.day) continue;
     const pledge = await findActivePledge(trx, `${campaign.pack}/${campaign.slug}`);
     if (!pledge) continue;
-    const members = await campaignMembers(trx, campaignAudience(campaign), pledge);
-    const signed = await signedAmong(trx, pledge.id, members.map((m) => m.id));
-    const counts = await reminderCounts(trx, campaign.id);
-    for (const m of members) {
-      if (signed.has(m.id) || (counts.get(m.id) ?? 0) >= max) continue;
-      byMember.set(m.id, [...(byMember.get(m.id) ?? []), campaign.id]);
-    }
+    const memberIds = (await campaignMembers(trx, campaignAudience(campaign), pledge)).map((m) => m.id);
+    followUps.push({ id: campaign.id, memberIds, done: await signedAmong(trx, pledge.id, memberIds), reminded: await reminderCounts(trx, campaign.id) });
   }
-  if (byMember.size === 0) return { payload: {}, recipients: [] };
-  return {
-    payload: { campaigns: campaigns.map((c) => c.id) },
-    recipients: [...byMember.keys()].map((id) => ({ memberId: id, recipient: memberRecipient(id) })),
-    after: async (jobRunId: number) => {
-      const rows = [...byMember].flatMap(([memberId, ids]) => ids.map((campaignId) => ({ campaign_id: campaignId, member_id: memberId, job_run_id: jobRunId, day: slot.day })));
-      for (let i = 0; i < rows.length; i += 500) {
-        await trx.insertInto('pledge_reminders').values(rows.slice(i, i + 500)).onConflict((oc) => oc.columns(['campaign_id', 'member_id', 'job_run_id']).doNothing()).execute();
-      }
-    },
-  };
+  return planFollowUps(followUps, max, { campaigns: campaigns.map((c) => c.id) }, async (rows) => {
+    await trx
+      .insertInto('pledge_reminders')
+      .values(rows.map((r) => ({ campaign_id: r.followUpId, member_id: r.memberId, job_run_id: r.jobRunId, day: slot.day })))
+      .onConflict((oc) => oc.columns(['campaign_id', 'member_id', 'job_run_id']).doNothing())
+      .execute();
+  });
 };
 
 export const composePledgeReminder: Composer = async (services, { member, jobRun }) => {

@@ -5,7 +5,7 @@
  * has closed, or a day in the survey quiet period gets nothing.
  */
 import type { Composer } from '../../delivery/dispatcher.js';
-import { memberRecipient } from '../../delivery/outbox.repository.js';
+import { planFollowUps, type FollowUp } from '../../delivery/followUps.js';
 import type { Services } from '../../engine/context.js';
 import { translator } from '../../i18n/index.js';
 import type { Planner } from '../../scheduler/scheduler.js';
@@ -15,8 +15,6 @@ import { quietWindowOf } from '../../scheduler/quiet.js';
 import { localDay } from '../../time.js';
 import { hasResponded, openRuns, pulseById, reminderCounts, respondedAmong, runById } from './pulse.repository.js';
 import { runMembers } from './pulse.results.js';
-
-const INSERT_CHUNK = 500;
 
 /** Written when sent: a message planned before the quiet period and sent inside it is held back. */
 const quietToday = (services: Services) => quietWindowOf(localDay(services.clock.now(), services.config.timezone), services.config.surveyQuiet) !== undefined;
@@ -39,30 +37,21 @@ export const planPulseReminder: Planner = async (services, trx, _schedule, slot)
   const max = services.config.pulseReminderMax;
   if (max === 0 || quietWindowOf(slot.day, services.config.surveyQuiet)) return { payload: {}, recipients: [] };
   const runs = await openRuns(trx);
-  const byMember = new Map<number, number[]>();
+  const followUps: FollowUp[] = [];
   for (const run of runs) {
     // A run's own first message is its first contact; reminders start the next working day.
     if (run.day >= slot.day) continue;
     if (run.closes_on !== null && run.closes_on < slot.day) continue;
-    const members = await runMembers(trx, run);
-    const responded = await respondedAmong(trx, run.id, members.map((m) => m.id));
-    const counts = await reminderCounts(trx, run.id);
-    for (const m of members) {
-      if (responded.has(m.id) || (counts.get(m.id) ?? 0) >= max) continue;
-      byMember.set(m.id, [...(byMember.get(m.id) ?? []), run.id]);
-    }
+    const memberIds = (await runMembers(trx, run)).map((m) => m.id);
+    followUps.push({ id: run.id, memberIds, done: await respondedAmong(trx, run.id, memberIds), reminded: await reminderCounts(trx, run.id) });
   }
-  if (byMember.size === 0) return { payload: {}, recipients: [] };
-  return {
-    payload: { runs: runs.map((r) => r.id) },
-    recipients: [...byMember.keys()].map((id) => ({ memberId: id, recipient: memberRecipient(id) })),
-    after: async (jobRunId: number) => {
-      const rows = [...byMember].flatMap(([memberId, ids]) => ids.map((runId) => ({ run_id: runId, member_id: memberId, job_run_id: jobRunId, day: slot.day })));
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        await trx.insertInto('pulse_reminders').values(rows.slice(i, i + INSERT_CHUNK)).onConflict((oc) => oc.columns(['run_id', 'member_id', 'job_run_id']).doNothing()).execute();
-      }
-    },
-  };
+  return planFollowUps(followUps, max, { runs: runs.map((r) => r.id) }, async (rows) => {
+    await trx
+      .insertInto('pulse_reminders')
+      .values(rows.map((r) => ({ run_id: r.followUpId, member_id: r.memberId, job_run_id: r.jobRunId, day: slot.day })))
+      .onConflict((oc) => oc.columns(['run_id', 'member_id', 'job_run_id']).doNothing())
+      .execute();
+  });
 };
 
 export const composePulseReminder: Composer = async (services, { member, jobRun }) => {
