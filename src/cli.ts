@@ -19,6 +19,7 @@ import { offerWelcomePledge } from './features/pledges/welcome.js';
 import { syncPledges } from './features/pledges/pledges.repository.js';
 import { t, translator } from './i18n/index.js';
 import { localDay, systemClock } from './time.js';
+import { evidenceCommand, trainingCommand } from './cli.training.js';
 
 type Out = (line: string) => void;
 
@@ -283,7 +284,10 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env?: R
       return exportCommand(config, [sub ?? '', ...rest], io);
     case 'report':
       if (sub === 'annual') return reportCommand(config, rest, io);
+      if (sub === 'evidence') return reportingUserErrors(config, io, () => withStats(config, (source) => evidenceCommand(source, rest, io)));
       break;
+    case 'training':
+      return reportingUserErrors(config, io, () => withStats(config, (source) => trainingCommand(source, sub, rest, io)));
     case 'backup':
       return backupCommand(config, [sub ?? '', ...rest].filter((a) => a !== ''), io);
     case undefined:
@@ -291,6 +295,7 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env?: R
     case '--help':
       io.out(t(config.locale, 'cli.usage'));
       io.out(t(config.locale, 'cli.backup.usage'));
+      io.out(t(config.locale, 'training.cli.usage'));
       return command === undefined ? 1 : 0;
   }
   io.err(t(config.locale, 'cli.unknown_command', { command: [command, sub].filter(Boolean).join(' ') }));

@@ -93,6 +93,8 @@ export interface Config {
   readonly minGroupSize: number;
   /** Reminders a non-respondent gets per pulse run at most. */
   readonly pulseReminderMax: number;
+  /** The anti-corruption training duty: see src/features/training/training.ts. */
+  readonly training: TrainingConfig;
   /**
    * Yearly windows (month-day, both ends included) in which no pulse and no assessment-related nudge
    * is sent: coaching staff before the ACRC's own survey counts against the assessment.
@@ -137,6 +139,16 @@ export const DEFAULT_HTTP_HOST = '0.0.0.0';
 const MAX_PORT = 65535;
 
 export const DEFAULT_PULSE_REMINDER_MAX = 2;
+
+export interface TrainingConfig {
+  /** A new hire's face-to-face session is due within this many days of joining. */
+  readonly newHireDays: number;
+  /** Reminders to those short of the yearly requirement start in this month (1–12). */
+  readonly reminderFromMonth: number;
+  /** Reminders a member gets per calendar year at most. */
+  readonly reminderMax: number;
+}
+export const DEFAULT_TRAINING: TrainingConfig = { newHireDays: 90, reminderFromMonth: 9, reminderMax: 3 };
 
 /** A yearly window of month-days ("MM-DD"); `from` after `to` runs over the new year. */
 export interface QuietWindow {
@@ -231,6 +243,11 @@ export function loadConfig(env: Env | undefined = process.env): Config {
   const minGroupSize = wholeNumber(value('PROBITY_MIN_GROUP_SIZE'), DEFAULT_MIN_GROUP_SIZE, 2, 100, 'PROBITY_MIN_GROUP_SIZE', issues);
   const answerRetentionDays = wholeNumber(value('PROBITY_ANSWER_RETENTION_DAYS'), DEFAULT_ANSWER_RETENTION_DAYS, 30, 3650, 'PROBITY_ANSWER_RETENTION_DAYS', issues);
   const pulseReminderMax = wholeNumber(value('PROBITY_PULSE_REMINDER_MAX'), DEFAULT_PULSE_REMINDER_MAX, 0, 10, 'PROBITY_PULSE_REMINDER_MAX', issues);
+  const training: TrainingConfig = Object.freeze({
+    newHireDays: wholeNumber(value('PROBITY_TRAINING_NEW_HIRE_DAYS'), DEFAULT_TRAINING.newHireDays, 1, 366, 'PROBITY_TRAINING_NEW_HIRE_DAYS', issues),
+    reminderFromMonth: wholeNumber(value('PROBITY_TRAINING_REMINDER_FROM'), DEFAULT_TRAINING.reminderFromMonth, 1, 12, 'PROBITY_TRAINING_REMINDER_FROM', issues),
+    reminderMax: wholeNumber(value('PROBITY_TRAINING_REMINDER_MAX'), DEFAULT_TRAINING.reminderMax, 0, 20, 'PROBITY_TRAINING_REMINDER_MAX', issues),
+  });
   const surveyQuiet = parseQuietWindows(value('PROBITY_SURVEY_QUIET'), issues);
   const organisationName = value('PROBITY_ORGANISATION_NAME')?.trim() || undefined;
 
@@ -259,6 +276,7 @@ export function loadConfig(env: Env | undefined = process.env): Config {
     pledgeReminderMax,
     minGroupSize,
     pulseReminderMax,
+    training,
     surveyQuiet: Object.freeze(surveyQuiet),
     answerRetentionDays,
     organisationName,

@@ -37,6 +37,10 @@ export interface MemberTable {
   left_on: string | null;
   created_at: string;
   updated_at: string;
+  /** The day of the member's latest promotion, from the roster's optional promoted_on column. */
+  promoted_on: Generated<string | null>;
+  /** 1 for the head of the organisation (기관장), from the roster's optional head column. */
+  is_head: Generated<number>;
 }
 
 export interface MemberAccountTable {
@@ -102,7 +106,7 @@ export interface AuditLogTable {
   details: string;
 }
 
-export type ScheduleKind = 'quiz' | 'nudge' | 'pledge_reminder' | 'pulse_reminder' | 'announcement' | 'digest' | SystemScheduleKind;
+export type ScheduleKind = 'quiz' | 'nudge' | 'pledge_reminder' | 'pulse_reminder' | 'training_reminder' | 'announcement' | 'digest' | SystemScheduleKind;
 
 /** Kinds of the reserved schedules that carry one-off sends (campaigns, messages); never in the file. */
 export type SystemScheduleKind = 'pledge' | 'announcement_reminder' | 'pulse';
@@ -258,6 +262,9 @@ export interface Database {
   pulse_responses: PulseResponseTable;
   pulse_answers: PulseAnswerTable;
   pulse_reminders: PulseReminderTable;
+  training_sessions: TrainingSessionTable;
+  training_attendance: TrainingAttendanceTable;
+  training_reminders: TrainingReminderTable;
 }
 
 export type Department = Selectable<DepartmentTable>;
@@ -389,3 +396,32 @@ export interface PulseReminderTable {
 
 export type PulseRow = Selectable<PulseTable>;
 export type PulseRun = Selectable<PulseRunTable>;
+
+export type TrainingKind = 'face_to_face' | 'online' | 'elearning';
+
+export interface TrainingSessionTable {
+  id: Generated<number>;
+  day: string;
+  title: string;
+  kind: TrainingKind;
+  minutes: number;
+  created_at: string;
+  created_by: string;
+}
+
+export interface TrainingAttendanceTable {
+  id: Generated<number>;
+  session_id: number;
+  member_id: number;
+  recorded_at: string;
+}
+
+export interface TrainingReminderTable {
+  id: Generated<number>;
+  year: number;
+  member_id: number;
+  job_run_id: number;
+  day: string;
+}
+
+export type TrainingSession = Selectable<TrainingSessionTable>;

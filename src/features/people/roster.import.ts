@@ -70,7 +70,9 @@ function differs(current: Member, row: RosterRow, departmentPath: string | undef
     current.email !== row.email ||
     departmentPath !== row.department.join(DEPARTMENT_SEPARATOR) ||
     current.roles !== formatRoles(row.roles) ||
-    current.locale !== row.locale
+    current.locale !== row.locale ||
+    (row.promotedOn !== undefined && current.promoted_on !== row.promotedOn) ||
+    (row.head !== undefined && current.is_head !== (row.head ? 1 : 0))
   );
 }
 
@@ -127,6 +129,9 @@ export async function importRoster(db: Kysely<Database>, input: string | ParsedR
       department_id: await ensureDepartment(trx, row.department, options.nowIso, departments),
       roles: formatRoles(row.roles),
       locale: row.locale,
+      // Optional columns a file leaves out keep what is stored.
+      ...(row.promotedOn !== undefined ? { promoted_on: row.promotedOn } : {}),
+      ...(row.head !== undefined ? { is_head: row.head ? 1 : 0 } : {}),
     });
     // Departments are created in file order, whatever happens to each row.
     for (const row of rows) await ensureDepartment(trx, row.department, options.nowIso, departments);

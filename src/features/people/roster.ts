@@ -10,7 +10,18 @@ import { CsvReader, CsvSyntaxError } from './csv.js';
 
 export const REQUIRED_COLUMNS = ['employee_no', 'name', 'email', 'department', 'roles', 'locale'] as const;
 /** Optional columns that link chat accounts explicitly. */
-export const OPTIONAL_COLUMNS = ['slack_id', 'discord_id', 'works_id'] as const;
+export const OPTIONAL_COLUMNS = ['slack_id', 'discord_id', 'works_id', 'promoted_on', 'head'] as const;
+/** Words a `head` cell may hold: yes marks the head of the organisation (기관장), empty or no does not. */
+const HEAD_YES = new Set(['y', 'yes', 'true', '1', 'o', '예', '네']);
+const HEAD_NO = new Set(['', 'n', 'no', 'false', '0', 'x', '아니오', '아니요']);
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A real calendar day written YYYY-MM-DD. */
+export function isCalendarDay(raw: string): boolean {
+  if (!DAY_PATTERN.test(raw)) return false;
+  const date = new Date(`${raw}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === raw;
+}
 export const DEPARTMENT_SEPARATOR = '/';
 export const DEPARTMENT_MAX_DEPTH = 8;
 export const NAME_MAX = 100;
@@ -30,6 +41,10 @@ export interface RosterRow {
   discordId: string | null;
   /** The NAVER WORKS user id (userId in the Developer Console and the users API). */
   worksId: string | null;
+  /** The latest promotion day; undefined when the file has no promoted_on column (kept as it is). */
+  promotedOn?: string | null;
+  /** Whether this is the head of the organisation; undefined when the file has no head column. */
+  head?: boolean;
 }
 
 export interface RosterProblem {
@@ -141,6 +156,11 @@ export class RosterParser {
     const localeRaw = this.cell(record, 'locale').toLowerCase();
     if (localeRaw !== '' && !isLocale(localeRaw)) this.fail(row, 'roster.error.locale', { value: localeRaw });
 
+    const promotedRaw = this.cell(record, 'promoted_on');
+    if (promotedRaw !== '' && !isCalendarDay(promotedRaw)) this.fail(row, 'roster.error.promoted_on', { value: promotedRaw });
+    const headRaw = this.cell(record, 'head').toLowerCase();
+    if (!HEAD_YES.has(headRaw) && !HEAD_NO.has(headRaw)) this.fail(row, 'roster.error.head', { value: headRaw });
+
     if (problems.length > before || !department) return;
     this.rows.push({
       row,
@@ -153,6 +173,8 @@ export class RosterParser {
       slackId: this.cell(record, 'slack_id') || null,
       discordId: this.cell(record, 'discord_id') || null,
       worksId: this.cell(record, 'works_id') || null,
+      ...(this.positions.has('promoted_on') ? { promotedOn: promotedRaw || null } : {}),
+      ...(this.positions.has('head') ? { head: HEAD_YES.has(headRaw) } : {}),
     });
   }
 

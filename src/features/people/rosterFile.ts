@@ -64,17 +64,26 @@ function decoderFor(encoding: RosterEncoding): TextDecoding {
   return { write: (chunk) => decoder.write(chunk), end: () => decoder.end() ?? '' };
 }
 
-/** Decodes, parses and validates the roster file at `path` piece by piece. */
-export async function readRosterFile(path: string): Promise<RosterFile> {
+/**
+ * Decodes the text file at `path` piece by piece, UTF-8 or CP949 as above, handing each piece to
+ * `push`; bytes that are neither are refused by name. Returns the encoding it was read in.
+ */
+export async function readTextFile(path: string, push: (text: string) => void): Promise<RosterEncoding> {
   const encoding: RosterEncoding = (await isUtf8File(path)) ? 'utf-8' : 'cp949';
   const decoder = decoderFor(encoding);
-  const reading = new RosterReading();
   const take = (text: string) => {
     // Bytes that are not CP949 either: the file is in an encoding Probity does not read.
     if (encoding === 'cp949' && text.includes('\uFFFD')) throw new RosterFileError('cli.roster.file_encoding', path);
-    reading.push(text);
+    push(text);
   };
   for await (const chunk of bytesOf(path)) take(decoder.write(chunk));
   take(decoder.end());
+  return encoding;
+}
+
+/** Decodes, parses and validates the roster file at `path` piece by piece. */
+export async function readRosterFile(path: string): Promise<RosterFile> {
+  const reading = new RosterReading();
+  const encoding = await readTextFile(path, (text) => reading.push(text));
   return { roster: reading.end(), encoding };
 }

@@ -14,7 +14,11 @@ import { toXlsx } from './xlsx.js';
 import { pulseSummaryLines, pulseTable } from '../pulse/pulse.report.js';
 
 
-export async function annualReport(year: number, base: Omit<ExportContext, 'period'>): Promise<{ xlsx: Attachment; markdown: Attachment; summary: string }> {
+/**
+ * With `fixedDate` (the evidence pack), the files carry no time of their own: the workbook is dated
+ * that instant and the summary names the period's last day instead of the day it was written.
+ */
+export async function annualReport(year: number, base: Omit<ExportContext, 'period'>, options: { fixedDate?: Date } = {}): Promise<{ xlsx: Attachment; markdown: Attachment; summary: string }> {
   const { t } = base;
   if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new UserError('report.error.year', { value: String(year) });
   const from = `${year}-01-01`;
@@ -73,13 +77,13 @@ export async function annualReport(year: number, base: Omit<ExportContext, 'peri
     { name: pledges.name, header: pledges.header, rows: pledges.rows },
     { name: announcements.name, header: announcements.header, rows: announcements.rows },
     { name: pulses.name, header: pulses.header, rows: pulses.rows },
-  ]);
+  ], options);
 
   const weakest = report.topics.filter((tp) => !tp.accuracy.suppressed && tp.accuracy.value !== null).slice(0, 3);
   const lines = [
     `# ${t('report.title', { year })}`,
     '',
-    t('report.generated', { today: base.options.today, min: report.minGroupSize }),
+    options.fixedDate ? t('evidence.report_as_of', { day: to, min: report.minGroupSize }) : t('report.generated', { today: base.options.today, min: report.minGroupSize }),
     '',
     `## ${t('report.section.summary')}`,
     '',

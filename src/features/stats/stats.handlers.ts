@@ -16,6 +16,7 @@ import { isWithin } from '../people/audience.js';
 import { departmentById, recordAudit, UNASSIGNED_DEPARTMENT } from '../people/people.repository.js';
 import { pulseSummaryLines } from '../pulse/pulse.report.js';
 import { annualReport } from './annual.js';
+import { trainingStatsReply } from '../training/training.handlers.js';
 import { renderParticipationChart } from './chart.js';
 import { buildExport, EXPORT_FORMATS, EXPORT_KINDS, exportBase, figureText, isExportKind, shownPath, statsOptions, type ExportFormat } from './exports.js';
 import { computeStats, parsePeriod, resolveDepartment, type Period, type RateFigure, type StatsOptions, type StatsReport } from './metrics.js';
@@ -114,6 +115,10 @@ const stats: CommandRoute = {
   async handle(ctx, args): Promise<Reply> {
     // Employees see only themselves.
     if (!hasAnyRole(ctx.roles, STATS_READERS)) throw new UserError('stats.error.employee', roleNames(ctx.t));
+    if (args[0]?.toLowerCase() === 'training') {
+      const asked = periodAndDepartment(ctx, args.slice(1));
+      return trainingStatsReply(ctx, asked.period, await scopeFor(ctx, asked.department));
+    }
     const { period, department } = periodAndDepartment(ctx, args);
     const departmentId = await scopeFor(ctx, department);
     const report = await computeStats(ctx.db, { period, departmentId }, statsOptions(ctx));

@@ -4,6 +4,7 @@
  * "-3 명" is shown as typed and never becomes a formula. Sheet names are made valid for Excel.
  */
 import ExcelJS from 'exceljs';
+import { fixZipTimes } from '../evidence/zipTimes.js';
 
 export type XlsxCell = string | number | null;
 
@@ -102,10 +103,17 @@ function checkCell(value: XlsxCell, where: string): void {
   }
 }
 
-/** The sheets as an .xlsx workbook (see the module comment). */
-export async function toXlsx(sheets: XlsxSheet[]): Promise<Uint8Array> {
+/**
+ * The sheets as an .xlsx workbook (see the module comment). With `fixedDate`, the workbook's created
+ * and modified properties and every ZIP entry's time are that instant: the same sheets, the same bytes.
+ */
+export async function toXlsx(sheets: XlsxSheet[], options: { fixedDate?: Date } = {}): Promise<Uint8Array> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Probity';
+  if (options.fixedDate) {
+    workbook.created = options.fixedDate;
+    workbook.modified = options.fixedDate;
+  }
   const names = sanitizeSheetNames(sheets.map((s) => s.name));
   sheets.forEach((sheet, s) => {
     const name = names[s] ?? `Sheet${s + 1}`;
@@ -134,7 +142,8 @@ export async function toXlsx(sheets: XlsxSheet[]): Promise<Uint8Array> {
     if (columns > 0) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns } };
   });
   const buffer = await workbook.xlsx.writeBuffer();
-  return new Uint8Array(buffer as ArrayBuffer);
+  const bytes = new Uint8Array(buffer as ArrayBuffer);
+  return options.fixedDate ? fixZipTimes(bytes, options.fixedDate) : bytes;
 }
 
 function plain(value: ExcelJS.CellValue, where: string): XlsxCell {
