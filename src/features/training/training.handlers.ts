@@ -81,7 +81,7 @@ export function trainingFigureBlocks(t: Translator, f: TrainingFigures): Block[]
   ];
   if (f.scope.departmentId === null) rows.push({ label: t('training.stats.head'), value: f.head === null ? t('training.stats.head_unknown') : f.head.attended ? t('training.stats.head_attended', { minutes: f.head.minutes }) : t('training.stats.head_absent') });
   const blocks: Block[] = [fields(rows)];
-  if (f.departments.length > 0) blocks.push(text(`**${t('stats.departments')}**\n${f.departments.map((d) => `- ${shownPath(t, d.path)} (${d.headcount}): ${figureText(d.complete, hidden)}`).join('\n')}`));
+  if (f.departments.length > 0) blocks.push(text(`**${t('training.stats.departments')}**\n${f.departments.map((d) => `- ${shownPath(t, d.path)} (${d.headcount}): ${figureText(d.complete, hidden)}`).join('\n')}`));
   blocks.push(context(t('training.stats.footer', { min: f.minGroupSize, asOf: f.asOf })));
   return blocks;
 }

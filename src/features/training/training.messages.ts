@@ -39,6 +39,7 @@ export const trainingKo = {
 
   'training.stats.title': '🎓 청렴교육 이수 현황 · {scope} · {year}년',
   'training.stats.complete': '이수 요건 충족',
+  'training.stats.departments': '부서별 이수 요건 충족률',
   'training.stats.minutes_met': '{required}분 이상 이수',
   'training.stats.new_hires': '신규 임용자 대면 교육 ({count}명)',
   'training.stats.promoted': '승진자 대면 교육 ({count}명)',
@@ -148,6 +149,7 @@ export const trainingEn: Readonly<Record<keyof typeof trainingKo, string>> = {
 
   'training.stats.title': '🎓 Anti-corruption training · {scope} · {year}',
   'training.stats.complete': 'Requirement met',
+  'training.stats.departments': 'Requirement met by department',
   'training.stats.minutes_met': '{required} min or more',
   'training.stats.new_hires': 'New hires trained face to face ({count})',
   'training.stats.promoted': 'Promoted staff trained face to face ({count})',
