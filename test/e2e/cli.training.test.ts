@@ -1,0 +1,129 @@
+/**
+ * The training ledger and the evidence pack as an integrity officer runs them: `npm run cli --
+ * training import` of a file saved by Excel (UTF-8 with BOM, or CP949), again without counting twice,
+ * a bad file refused by row and field, `training add`, and `report evidence` twice into folders that
+ * differ only in GENERATED.txt and pass `sha256sum -c`.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliIo } from '../../src/cli.js';
+import { query, run, tempDir } from './support.js';
+
+const ROSTER = [
+  'employee_no,name,email,department,roles,locale,promoted_on,head',
+  '0001,시장,mayor@city.example,시청,manager,ko,,y',
+  ...[1, 2, 3, 4, 5].map((i) => `110${i},감사${i},a${i}@city.example,시청/감사과,employee,ko,,`),
+  '9001,최담당,choi@city.example,시청/감사과,hr,ko,,',
+].join('\r\n');
+const LEDGER = ['date,title,kind,minutes,employee_no', '2026-04-10,"청렴 집합교육, 상반기",집합,120,0001', '2026-04-10,"청렴 집합교육, 상반기",집합,120,1101', '2026-05-20,청탁금지법 이러닝,이러닝,60,1102'].join('\r\n');
+
+function capture(): CliIo & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, out: (l) => lines.push(l), err: (l) => lines.push(l) };
+}
+
+describe('npm run cli -- training … / report evidence', () => {
+  const dir = tempDir();
+  const db = join(dir, 'p.sqlite');
+  const env = { DATABASE_URL: `sqlite:${db}`, PROBITY_TIMEZONE: 'Asia/Seoul', PROBITY_LOCALE: 'ko' };
+  const count = () => query<{ s: number; a: number }>(db, 'SELECT (SELECT COUNT(*) FROM training_sessions) AS s, (SELECT COUNT(*) FROM training_attendance) AS a')[0];
+
+  beforeAll(async () => {
+    writeFileSync(join(dir, 'roster.csv'), ROSTER);
+    const imported = await run('cli', ['roster', 'import', join(dir, 'roster.csv')], { env });
+    expect(imported.code, imported.stderr).toBe(0);
+  });
+
+  it('GIVEN an Excel file with a BOM WHEN imported twice THEN the second import counts nothing again', async () => {
+    writeFileSync(join(dir, 'ledger.csv'), `\uFEFF${LEDGER}\r\n`);
+    const first = await run('cli', ['training', 'import', join(dir, 'ledger.csv')], { env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('새 회차 2개 (기존 0개), 새 참석 3건');
+    const again = await run('cli', ['training', 'import', join(dir, 'ledger.csv')], { env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('새 회차 0개 (기존 2개), 새 참석 0건 (이미 있던 3건은 다시 세지 않음)');
+    expect(count()).toEqual({ s: 2, a: 3 });
+    expect(query<{ title: string }>(db, "SELECT title FROM training_sessions WHERE kind = 'face_to_face'")).toEqual([{ title: '청렴 집합교육, 상반기' }]);
+  });
+
+  it('GIVEN a CP949 file WHEN imported THEN it is read as Korean; a bad file names each row and field and records nothing', async () => {
+    writeFileSync(join(dir, 'cp949.csv'), iconv.encode(['date,title,kind,minutes,employee_no', '2026-06-02,반부패 온라인 교육,온라인,60,1103'].join('\r\n'), 'cp949'));
+    const io = capture();
+    expect(await runCli(['training', 'import', join(dir, 'cp949.csv')], io, env)).toBe(0);
+    expect(io.lines[0]).toContain('CP949(EUC-KR');
+    expect(query<{ title: string }>(db, "SELECT title FROM training_sessions WHERE kind = 'online'")).toEqual([{ title: '반부패 온라인 교육' }]);
+
+    writeFileSync(join(dir, 'bad.csv'), ['date,title,kind,minutes,employee_no', '2026-02-30,교육,집합,120,1101', '2026-07-01,교육,세미나,0,1101', '2026-07-01,교육,집합,60,7777'].join('\n'));
+    const before = count();
+    const bad = capture();
+    expect(await runCli(['training', 'import', join(dir, 'bad.csv')], bad, env)).toBe(1);
+    expect(bad.lines).toEqual([
+      '2행 date: date(교육일)는 YYYY-MM-DD 형식의 날짜여야 합니다: "2026-02-30"',
+      '3행 kind: kind(교육 방식)는 face_to_face|online|elearning 중 하나여야 합니다 (집합·온라인·이러닝도 가능): "세미나"',
+      '3행 minutes: minutes(교육 시간, 분)는 1부터 720 사이의 정수여야 합니다: "0"',
+      '문제 3건 때문에 아무것도 기록하지 않았습니다. 파일을 고친 뒤 다시 가져오세요.',
+    ]);
+    expect(count()).toEqual(before);
+    // Rows that are fine on their own still wait for the roster check: an unknown number stops the whole file.
+    writeFileSync(join(dir, 'unknown.csv'), ['date,title,kind,minutes,employee_no', '2026-07-01,교육,집합,60,1101', '2026-07-01,교육,집합,60,7777'].join('\n'));
+    const unknown = capture();
+    expect(await runCli(['training', 'import', join(dir, 'unknown.csv')], unknown, env)).toBe(1);
+    expect(unknown.lines[0]).toBe('3행 employee_no: 명부에 없는 직원번호입니다: "7777"');
+    expect(count()).toEqual(before);
+  });
+
+  it('GIVEN training add WHEN it names a session and people THEN they are recorded once; a bad kind is named', async () => {
+    const args = ['training', 'add', '--date', '2026-09-15', '--title', '하반기 청렴교육', '--kind', 'face_to_face', '--minutes', '60', '1104', '1105', '1104'];
+    const io = capture();
+    expect(await runCli(args, io, env)).toBe(0);
+    expect(io.lines).toEqual(['청렴교육 기록: 새 회차 1개 (기존 0개), 새 참석 2건 (이미 있던 0건은 다시 세지 않음)']);
+    const bad = capture();
+    expect(await runCli(['training', 'add', '--date', '2026-09-15', '--title', 'x', '--kind', 'webinar', '--minutes', '60', '1104'], bad, env)).toBe(1);
+    expect(bad.lines[0]).toBe('kind: kind(교육 방식)는 face_to_face|online|elearning 중 하나여야 합니다 (집합·온라인·이러닝도 가능): "webinar"');
+  });
+
+  it('GIVEN the records WHEN report evidence runs twice THEN two folders differ only in GENERATED.txt, the manifest verifies, and the generation is audited', async () => {
+    const out = join(dir, 'evidence');
+    const first = await run('cli', ['report', 'evidence', '2026', '--out', out], { env });
+    expect(first.code, first.stderr).toBe(0);
+    const second = await run('cli', ['report', 'evidence', '2026', '--out', out], { env });
+    expect(second.code, second.stderr).toBe(0);
+    const folders = readdirSync(out).sort();
+    expect(folders).toEqual(['probity-evidence-2026', 'probity-evidence-2026-1']);
+    const [a, b] = folders.map((f) => join(out, f));
+    const files = readdirSync(a!).sort();
+    expect(files).toEqual([
+      'GENERATED.txt',
+      'MANIFEST.sha256',
+      'SUMMARY.md',
+      'annual-report-2026.md',
+      'annual-report-2026.xlsx',
+      'leadership-letters-2026.xlsx',
+      'pledge-signatures-2026.xlsx',
+      'pulse-results-2026.xlsx',
+      'quiz-participation-2026.xlsx',
+      'training-ledger-2026.xlsx',
+    ]);
+    expect(readdirSync(b!).sort()).toEqual(files);
+    const differing = files.filter((f) => !readFileSync(join(a!, f)).equals(readFileSync(join(b!, f))));
+    expect(differing).toEqual(['GENERATED.txt']);
+    const check = execFileSync('sha256sum', ['-c', 'MANIFEST.sha256'], { cwd: a!, encoding: 'utf8' });
+    expect(check.trim().split('\n')).toHaveLength(files.length - 2);
+    expect(check).not.toContain('FAILED');
+    expect(readFileSync(join(a!, 'SUMMARY.md'), 'utf8')).toContain('| training-ledger-2026.xlsx | 이행 |');
+    const audits = query<{ details: string }>(db, "SELECT details FROM audit_log WHERE action = 'report.evidence' ORDER BY id");
+    expect(audits).toHaveLength(2);
+    const manifestSha = execFileSync('sha256sum', ['MANIFEST.sha256'], { cwd: a!, encoding: 'utf8' }).split(' ')[0];
+    expect(JSON.parse(audits[0]!.details)).toMatchObject({ year: 2026, folder: 'probity-evidence-2026', files: 10, manifestSha256: manifestSha });
+    expect(first.stdout).toContain(`MANIFEST SHA-256 ${manifestSha}`);
+  });
+
+  it('GIVEN a bad year WHEN report evidence runs THEN it says how to use it and writes nothing', async () => {
+    const io = capture();
+    expect(await runCli(['report', 'evidence', '20x6', '--out', join(dir, 'none')], io, env)).toBe(1);
+    expect(io.lines).toEqual(['사용법: `report evidence <연도> [--out 폴더]` (예: report evidence 2026)']);
+  });
+});
