@@ -22,6 +22,10 @@ import { LOCALES, type Locale, type Localized } from '../../src/i18n/locales.js'
 import type { Message } from '../../src/ui/card.js';
 import type { Form } from '../../src/ui/form.js';
 import { FakePort } from '../support/fakePort.js';
+import { planners } from '../../src/app.js';
+import { Scheduler } from '../../src/scheduler/scheduler.js';
+import { TITLE_MAX as TRAINING_TITLE_MAX } from '../../src/features/training/training.js';
+import { recordLedger } from '../../src/features/training/training.repository.js';
 import { buttonsOf, consoleActor, createHarness, SHIPPED_CONTENT, type Harness } from '../support/harness.js';
 import { discordProblems, formProblems, slackProblems } from './conformance.validators.js';
 
@@ -59,9 +63,12 @@ let h: Harness;
 
 /** Every command a member of each role uses, then every button on what came back (two levels deep). */
 async function drive(): Promise<void> {
-  h = await createHarness({ contentDirs: [SHIPPED_CONTENT], start: KST('2026-11-27', '09:30') });
+  // A training reminder due now, and a session whose title is at the longest a record takes.
+  const schedules = ['schedules:', '  - name: training-reminder', '    kind: training_reminder', '    cron: "30 9 * * 1-5"', '    audience: all', '    delivery: dm'].join('\n');
+  h = await createHarness({ contentDirs: [SHIPPED_CONTENT], start: KST('2026-11-27', '09:30'), schedules, env: { PROBITY_TRAINING_REMINDER_FROM: '1' } });
+  await recordLedger(h.services.db, [{ row: 2, employeeNo: '1001', day: '2026-04-10', title: filled(TRAINING_TITLE_MAX, HOSTILE), kind: 'face_to_face', minutes: 60 }], { nowIso: KST('2026-11-27', '09:00'), actorLabel: 'test', source: 'test' });
   const sessions: Array<[string, string[][]]> = [
-    ['1001', [['help'], ['quiz'], ['me'], ['whoami'], ['dm', 'on'], ['dm', 'off'], ['pledge'], ['pledge', 'show', 'all-staff'], ['letters'], ['no-such-command'], ['stats'], ['pulse'], ['pulse', 'respond']]],
+    ['1001', [['help'], ['quiz'], ['me'], ['whoami'], ['dm', 'on'], ['dm', 'off'], ['pledge'], ['pledge', 'show', 'all-staff'], ['letters'], ['no-such-command'], ['stats'], ['pulse'], ['pulse', 'respond'], ['training'], ['stats', 'training']]],
     ['1002', [['help'], ['quiz'], ['me'], ['whoami'], ['lang', 'ko'], ['lang', 'en'], ['pledge'], ['letters']]],
     [
       '3001',
@@ -70,9 +77,10 @@ async function drive(): Promise<void> {
         ['announce'], ['announce', 'template', 'holiday'], ['announce', 'list'], ['stats'], ['stats', 'month'], ['stats', '2026'],
         ['export', 'participation'], ['export', 'topics', 'xlsx'], ['export', 'pledges'], ['export', 'announcements'], ['report', 'annual', '2026'], ['report'],
         ['pulse', 'open', 'integrity-climate', 'all'], ['pulse', 'list'], ['pulse', 'results'],
+        ['training'], ['training', 'add'], ['stats', 'training'], ['stats', 'training', '2026', '행정국'],
       ],
     ],
-    ['2001', [['help'], ['stats'], ['announce', 'list'], ['letters'], ['status']]],
+    ['2001', [['help'], ['stats'], ['announce', 'list'], ['letters'], ['status'], ['stats', 'training']]],
   ];
   let presses = 0;
   const explore = async (who: string, where: string, reply: Reply, depth: number): Promise<void> => {
@@ -93,6 +101,9 @@ async function drive(): Promise<void> {
     for (const [name, ...args] of commands) await explore(who, `${who}: ${[name, ...args].join(' ')}`, await h.command(who, name!, ...args), 2);
   }
   // What the outbox delivers: the letters and pledge campaigns opened above, as each member gets them.
+  const scheduler = new Scheduler(h.services, planners);
+  await scheduler.runDue();
+  await scheduler.stop();
   const port = new FakePort('console');
   await new Dispatcher(h.services, [port], { composers, sleep: async () => undefined }).drainDue();
   port.sent.forEach((s, i) => samples.push({ where: `delivery ${i + 1}`, message: s.message }));
@@ -165,6 +176,8 @@ describe('Platform conformance of every card', () => {
     const titles = new Set(messages.map((s) => s.message!.card!.title ?? ''));
     expect(titles.size).toBeGreaterThan(15);
     expect(samples.some((s) => s.where.startsWith('delivery'))).toBe(true);
+    // The training cards: a member's own, the statistics, and a reminder the schedule sent.
+    expect([...titles].filter((title) => title.startsWith('🎓')).sort()).toEqual(['🎓 2026년 나의 청렴교육', '🎓 2026년 청렴교육 안내', '🎓 Anti-corruption training 2026', '🎓 청렴교육 이수 현황 · 전체 기관 · 2026년', '🎓 청렴교육 이수 현황 · 행정국 · 2026년']);
     expect(samples.some((s) => s.form)).toBe(true);
     expect(samples.some((s) => s.where.includes('→ submit'))).toBe(true);
   });
