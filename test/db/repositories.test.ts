@@ -60,6 +60,9 @@ describe.each(DIALECTS)('%s', (dialect) => {
       'stats_member_years',
       'stats_state',
       'stats_topics',
+      'training_attendance',
+      'training_reminders',
+      'training_sessions',
     ]);
     await migrateDownAll(t.db);
     expect(await tableNames(t)).toEqual([]);

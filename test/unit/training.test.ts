@@ -1,6 +1,7 @@
 /** The training duty's pure rules: the ledger file's rows and where a member stands in a year. */
 import { describe, expect, it } from 'vitest';
 import { parseKind, parseLedger, trainingStatus, type Attended } from '../../src/features/training/training.js';
+import { headsOf, type PersonRow } from '../../src/features/training/training.repository.js';
 
 const rules = { newHireDays: 30, firstLoadDay: '2026-01-05' };
 const f2f = (day: string, minutes = 60): Attended => ({ day, kind: 'face_to_face', minutes });
@@ -56,5 +57,15 @@ describe('parseLedger', () => {
 
   it('GIVEN the words of a 청렴연수원 record WHEN read as a kind THEN they map to the three kinds', () => {
     expect(['집합', '대면', 'Face-to-Face', '온라인', '이러닝', 'e-learning', '사이버', 'webinar'].map(parseKind)).toEqual(['face_to_face', 'face_to_face', 'face_to_face', 'online', 'elearning', 'elearning', 'elearning', undefined]);
+  });
+});
+
+describe('headsOf', () => {
+  const person = (id: number, departmentId: number, roles: PersonRow['roles'], head = false): PersonRow => ({ id, employeeNo: String(id), name: `p${id}`, departmentId, path: '', roles, head, joinedOn: '2026-01-05', promotedOn: null, attended: [] });
+  const people = [person(1, 1, ['employee', 'manager']), person(2, 2, ['employee', 'manager']), person(3, 1, ['employee'])];
+  it('GIVEN a roster head flag THEN that person; without one THEN the managers of the only root department; with several roots THEN nobody', () => {
+    expect(headsOf([...people, person(4, 2, ['employee'], true)], [{ id: 1, parent_id: null }, { id: 2, parent_id: 1 }]).map((p) => p.id)).toEqual([4]);
+    expect(headsOf(people, [{ id: 1, parent_id: null }, { id: 2, parent_id: 1 }]).map((p) => p.id)).toEqual([1]);
+    expect(headsOf(people, [{ id: 1, parent_id: null }, { id: 2, parent_id: null }])).toEqual([]);
   });
 });

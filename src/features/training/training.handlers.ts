@@ -47,6 +47,7 @@ async function mine(ctx: RequestContext): Promise<Reply> {
     .select(['training_sessions.day', 'training_sessions.title', 'training_sessions.kind', 'training_sessions.minutes'])
     .where('training_attendance.member_id', '=', ctx.member.id)
     .where('training_sessions.day', '>=', `${year}-01-01`)
+    .where('training_sessions.day', '<=', ctx.today)
     .orderBy('training_sessions.day', 'desc')
     .limit(CARD_SESSIONS)
     .execute();
