@@ -112,6 +112,10 @@ const MATRIX: Row[] = [
   cmd('export announcements', OPERATORS, 'export'),
   cmd('export pulses', OPERATORS, 'export'),
   cmd('report annual 2026', OPERATORS, 'report.annual'),
+  // The training ledger (issue 16): everyone reads their own; records come from the command line only.
+  cmd('training', ALL),
+  cmd('training add', { employee: 'refused:training.error.usage', manager: 'refused:training.error.usage', hr: 'refused:training.error.chat_add', admin: 'refused:training.error.chat_add' }),
+  cmd('stats training', { employee: 'refused:stats.error.employee', manager: 'ok', hr: 'ok', admin: 'ok' }, 'stats.training'),
   cmd('schedule', OPERATORS),
   cmd('schedule list', OPERATORS),
   cmd('schedule pause daily-quiz', OPERATORS, 'schedule.pause'),
