@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../../src/cli.js';
+import { readXlsx } from '../../src/features/stats/xlsx.js';
 import { query, run, tempDir } from './support.js';
 
 const ROSTER = [
@@ -83,6 +84,18 @@ describe('npm run cli -- training … / report evidence', () => {
     const bad = capture();
     expect(await runCli(['training', 'add', '--date', '2026-09-15', '--title', 'x', '--kind', 'webinar', '--minutes', '60', '1104'], bad, env)).toBe(1);
     expect(bad.lines[0]).toBe('kind: kind(교육 방식)는 face_to_face|online|elearning 중 하나여야 합니다 (집합·온라인·이러닝도 가능): "webinar"');
+  });
+
+  it('GIVEN the records WHEN the ledger is exported THEN the workbook holds the figures, the sessions and each person, and the export is audited', async () => {
+    const io = capture();
+    expect(await runCli(['training', 'export', '2026', '--out', join(dir, 'ledger')], io, env)).toBe(0);
+    const path = join(dir, 'ledger', 'probity-training-2026.xlsx');
+    expect(io.lines).toEqual([`📎 파일을 저장했습니다: ${path}`]);
+    const [summary, sessions, people] = await readXlsx(readFileSync(path));
+    expect(summary!.rows).toContainEqual(['기관장 참석', '참석 (120분)']);
+    expect(sessions!.rows.map((r) => r[2])).toEqual(['제목', '청렴 집합교육, 상반기', '청탁금지법 이러닝', '반부패 온라인 교육', '하반기 청렴교육']);
+    expect(people!.rows.find((r) => r[2] === '1102')).toEqual(['시청/감사과', '감사2', '1102', 60, 0, '아니오', null, null, '아니오']);
+    expect(query(db, "SELECT id FROM audit_log WHERE action = 'export' AND details LIKE '%training%'")).toHaveLength(1);
   });
 
   it('GIVEN the records WHEN report evidence runs twice THEN two folders differ only in GENERATED.txt, the manifest verifies, and the generation is audited', async () => {
