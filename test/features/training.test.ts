@@ -171,6 +171,9 @@ describe.each(DIALECTS)('%s', (dialect) => {
 
     const promoted = trainingRoster().replace('1101,감사1,a1@city.example,시청/감사과,employee,ko,,', '1101,감사1,a1@city.example,시청/감사과,employee,ko,2026-11-20,');
     expect(await importRoster(h.services.db, promoted, { sync: false, skipInvalid: false, today: '2026-11-27', nowIso: KST('2026-11-27', '12:00'), actorLabel: 'test' })).toMatchObject({ imported: true, updated: 1 });
-    expect(textOf(await h.command('1101', 'training'))).toContain('승진자 대면 교육: 2027-02-18까지 대면 교육 필요');
+    const due = textOf(await h.command('1101', 'training'));
+    expect(due).toContain('승진자 대면 교육: 2027-02-18까지 대면 교육 필요');
+    // The two hours are done (April's session), the promotion's face-to-face session is not.
+    expect(due).toContain('상태: 2시간은 채웠고 대면 교육이 남았습니다');
   });
 });

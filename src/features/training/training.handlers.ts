@@ -36,7 +36,7 @@ async function mine(ctx: RequestContext): Promise<Reply> {
   const title = t('training.me.title', { year });
   const rows = [
     { label: t('training.me.minutes'), value: t('training.me.minutes_value', { minutes: status.minutes, required: ANNUAL_MINUTES }) },
-    { label: t('training.me.state'), value: status.complete ? t('training.me.complete') : t('training.me.short', { missing: Math.max(0, ANNUAL_MINUTES - status.minutes) }) },
+    { label: t('training.me.state'), value: status.complete ? t('training.me.complete') : status.minutesMet ? t('training.me.f2f_left') : t('training.me.short', { missing: ANNUAL_MINUTES - status.minutes }) },
   ];
   if (status.newHire.required) rows.push({ label: t('training.me.new_hire'), value: faceToFaceText(t, status.newHire) });
   if (status.promoted.required) rows.push({ label: t('training.me.promoted'), value: faceToFaceText(t, status.promoted) });
