@@ -2,7 +2,7 @@
  * The command line of the training ledger and the evidence pack (composed in src/cli.ts):
  *   training add --date YYYY-MM-DD --title T --kind face_to_face|online|elearning --minutes N <employee_no>…
  *   training import <file.csv>          (UTF-8, with or without BOM, or CP949/EUC-KR)
- *   training export <year> [--out dir]  (the ledger workbook)
+ *   training export <year> [--department path] [--out dir]  (the ledger workbook)
  *   report evidence <year> [--out dir]  (one folder: see src/features/evidence/evidence.ts)
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import type { CliIo } from './cli.js';
 import { recordAudit } from './features/people/people.repository.js';
 import { readTextFile, RosterFileError } from './features/people/rosterFile.js';
 import type { StatsSource } from './features/stats/exports.js';
+import { resolveDepartment } from './features/stats/metrics.js';
 import { buildEvidencePack } from './features/evidence/evidence.js';
 import { parseLedger, sessionProblems, type LedgerProblem, type LedgerRow } from './features/training/training.js';
 import { trainingLedger } from './features/training/training.export.js';
@@ -96,15 +97,18 @@ function yearOf(source: StatsSource, raw: string | undefined): number | undefine
   return `${year}-01-01` <= source.today && year >= 2000 ? year : undefined;
 }
 
+/** training export <year> [--department path] [--out dir]: one department's subtree, or everyone. */
 async function exportLedger(source: StatsSource, args: string[], io: CliIo): Promise<number> {
-  const year = yearOf(source, positional(args, ['out'])[0]);
+  const year = yearOf(source, positional(args, ['out', 'department'])[0]);
   if (year === undefined) {
     io.err(source.t('training.cli.usage'));
     return 1;
   }
   const asOf = `${year}-12-31` < source.today ? `${year}-12-31` : source.today;
-  const file = await trainingLedger(source.db, source.t, { year, asOf, minGroupSize: source.config.minGroupSize, newHireDays: source.config.training.newHireDays });
-  await recordAudit(source.db, { actorMemberId: null, actorLabel: 'cli', action: 'export', details: { kind: 'training', format: 'xlsx', period: String(year), file: file.name }, nowIso: source.nowIso });
+  const named = flag(args, 'department');
+  const department = named === undefined ? undefined : await resolveDepartment(source.db, named);
+  const file = await trainingLedger(source.db, source.t, { year, asOf, minGroupSize: source.config.minGroupSize, newHireDays: source.config.training.newHireDays, ...(department ? { department } : {}) });
+  await recordAudit(source.db, { actorMemberId: null, actorLabel: 'cli', action: 'export', details: { kind: 'training', format: 'xlsx', period: String(year), departmentId: department?.id ?? null, file: file.name }, nowIso: source.nowIso });
   io.out(source.t('console.file_saved', { path: await saveAttachment(flag(args, 'out') ?? DEFAULT_EXPORT_DIR, file) }));
   return 0;
 }

@@ -95,7 +95,16 @@ describe('npm run cli -- training … / report evidence', () => {
     expect(summary!.rows).toContainEqual(['기관장 참석', '참석 (120분)']);
     expect(sessions!.rows.map((r) => r[2])).toEqual(['제목', '청렴 집합교육, 상반기', '청탁금지법 이러닝', '반부패 온라인 교육', '하반기 청렴교육']);
     expect(people!.rows.find((r) => r[2] === '1102')).toEqual(['시청/감사과', '감사2', '1102', 60, 0, '아니오', null, null, '아니오']);
-    expect(query(db, "SELECT id FROM audit_log WHERE action = 'export' AND details LIKE '%training%'")).toHaveLength(1);
+    // One department: its people only, and no head line (the head is the organisation's).
+    const scoped = capture();
+    expect(await runCli(['training', 'export', '2026', '--department', '시청/감사과', '--out', join(dir, 'ledger')], scoped, env)).toBe(0);
+    const [scopedSummary, , scopedPeople] = await readXlsx(readFileSync(scoped.lines[0]!.split(': ')[1]!));
+    expect(scopedSummary!.rows).toContainEqual(['부서', '시청/감사과']);
+    expect(scopedSummary!.rows.some((r) => r[0] === '기관장 참석')).toBe(false);
+    expect(scopedPeople!.rows.slice(1).map((r) => r[2])).toEqual(['1101', '1102', '1103', '1104', '1105', '9001']);
+    const unknown = capture();
+    expect(await runCli(['training', 'export', '2026', '--department', '없는과'], unknown, env)).toBe(1);
+    expect(query(db, "SELECT id FROM audit_log WHERE action = 'export' AND details LIKE '%training%'")).toHaveLength(2);
   });
 
   it('GIVEN the records WHEN report evidence runs twice THEN two folders differ only in GENERATED.txt, the manifest verifies, and the generation is audited', async () => {

@@ -11,6 +11,7 @@ import type { Attachment } from '../../ui/card.js';
 import type { CsvCell } from '../stats/csv.js';
 import { figureText, percentCell, shownPath } from '../stats/exports.js';
 import { toXlsx, type XlsxSheet } from '../stats/xlsx.js';
+import { isWithin } from '../people/audience.js';
 import { ANNUAL_MINUTES, type FaceToFace } from './training.js';
 import { sessionsOf } from './training.repository.js';
 import { statusesFor, trainingFigures } from './training.stats.js';
@@ -21,6 +22,8 @@ export interface LedgerOptions {
   asOf: string;
   minGroupSize: number;
   newHireDays: number;
+  /** One department's subtree (its id and path); the whole organisation when absent. */
+  department?: { id: number; path: string };
   fixedDate?: Date;
 }
 
@@ -31,11 +34,13 @@ function faceToFaceCell(t: Translator, f: FaceToFace): CsvCell {
 
 export async function trainingSheets(db: Kysely<Database>, t: Translator, options: LedgerOptions): Promise<XlsxSheet[]> {
   const { year, asOf } = options;
-  const figures = await trainingFigures(db, { year, asOf, departmentId: null, minGroupSize: options.minGroupSize, newHireDays: options.newHireDays });
+  const scope = options.department;
+  const figures = await trainingFigures(db, { year, asOf, departmentId: scope?.id ?? null, minGroupSize: options.minGroupSize, newHireDays: options.newHireDays });
   const hidden = t('stats.hidden');
   const rate = (r: typeof figures.complete): CsvCell => (r.suppressed ? hidden : r.denominator === 0 ? '–' : `${figureText(r, hidden)} (${r.numerator}/${r.denominator})`);
   const summary: CsvCell[][] = [
     [t('report.row.period'), `${year}-01-01 ~ ${asOf}`],
+    [t('export.col.department'), scope ? shownPath(t, scope.path) : t('stats.organisation')],
     [t('training.ledger.basis'), t('training.ledger.basis_text', { required: ANNUAL_MINUTES })],
     [t('stats.headcount'), figures.headcount],
     [t('training.stats.complete'), rate(figures.complete)],
@@ -43,11 +48,11 @@ export async function trainingSheets(db: Kysely<Database>, t: Translator, option
     [t('training.stats.new_hires', { count: figures.newHires.count }), rate(figures.newHires.met)],
     [t('training.stats.promoted', { count: figures.promoted.count }), rate(figures.promoted.met)],
     [t('training.stats.face_to_face'), figures.faceToFace.suppressed ? hidden : percentCell(figures.faceToFace)],
-    [t('training.stats.head'), figures.head === null ? t('training.stats.head_unknown') : figures.head.attended ? t('training.stats.head_attended', { minutes: figures.head.minutes }) : t('training.stats.head_absent')],
+    ...(scope ? [] : [[t('training.stats.head'), figures.head === null ? t('training.stats.head_unknown') : figures.head.attended ? t('training.stats.head_attended', { minutes: figures.head.minutes }) : t('training.stats.head_absent')]]),
     [t('training.ledger.quiz_note_label'), t('training.ledger.quiz_note')],
   ];
   const sessions = await sessionsOf(db, year);
-  const people = await statusesFor(db, year, asOf, options.newHireDays);
+  const people = (await statusesFor(db, year, asOf, options.newHireDays)).filter((s) => !scope || isWithin(s.person.path, scope.path));
   const yesNo = (v: boolean) => (v ? t('training.ledger.yes') : t('training.ledger.no'));
   return [
     { name: t('training.ledger.sheet.summary'), header: [t('report.col.item'), t('report.col.value')], rows: summary },
@@ -86,7 +91,7 @@ export async function trainingSheets(db: Kysely<Database>, t: Translator, option
 
 export async function trainingLedger(db: Kysely<Database>, t: Translator, options: LedgerOptions): Promise<Attachment> {
   return {
-    name: `probity-training-${options.year}.xlsx`,
+    name: `probity-training-${options.year}${options.department ? `-${options.department.id}` : ''}.xlsx`,
     data: await toXlsx(await trainingSheets(db, t, options), options.fixedDate ? { fixedDate: options.fixedDate } : {}),
     contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   };

@@ -76,7 +76,7 @@ export const trainingKo = {
   'training.cli.rejected': '문제 {count}건 때문에 아무것도 기록하지 않았습니다. 파일을 고친 뒤 다시 가져오세요.',
   'training.cli.done': '청렴교육 기록: 새 회차 {sessions}개 (기존 {sessionsKnown}개), 새 참석 {attendance}건 (이미 있던 {attendanceKnown}건은 다시 세지 않음)',
   'training.cli.usage':
-    '사용법: training add --date YYYY-MM-DD --title "교육명" --kind face_to_face|online|elearning --minutes 분 <직원번호>… | training import <파일.csv> (열: date,title,kind,minutes,employee_no) | training export <연도> [--out 폴더] | report evidence <연도> [--out 폴더]',
+    '사용법: training add --date YYYY-MM-DD --title "교육명" --kind face_to_face|online|elearning --minutes 분 <직원번호>… | training import <파일.csv> (열: date,title,kind,minutes,employee_no) | training export <연도> [--department 부서] [--out 폴더] | report evidence <연도> [--out 폴더]',
 
   'evidence.report_as_of': '기준일 {day} · {min}명 미만 집단의 비율은 비공개',
   'evidence.title': '{year}년 청렴노력도 증빙 자료',
@@ -187,7 +187,7 @@ export const trainingEn: Readonly<Record<keyof typeof trainingKo, string>> = {
   'training.cli.rejected': 'Nothing was recorded because of {count} problem(s). Fix the file and import it again.',
   'training.cli.done': 'Training recorded: {sessions} new session(s) ({sessionsKnown} known), {attendance} new attendance(s) ({attendanceKnown} already recorded, not counted again)',
   'training.cli.usage':
-    'Usage: training add --date YYYY-MM-DD --title "Title" --kind face_to_face|online|elearning --minutes N <employee_no>… | training import <file.csv> (columns: date,title,kind,minutes,employee_no) | training export <year> [--out dir] | report evidence <year> [--out dir]',
+    'Usage: training add --date YYYY-MM-DD --title "Title" --kind face_to_face|online|elearning --minutes N <employee_no>… | training import <file.csv> (columns: date,title,kind,minutes,employee_no) | training export <year> [--department path] [--out dir] | report evidence <year> [--out dir]',
 
   'evidence.report_as_of': 'As of {day} · rates about fewer than {min} people are hidden',
   'evidence.title': 'Integrity-effort evidence {year}',
