@@ -20,6 +20,8 @@ import { statsRoutes } from './features/stats/stats.handlers.js';
 import { composeAnnouncement, composeAnnouncementReminder } from './features/announcements/announcements.delivery.js';
 import { pulseRoutes } from './features/pulse/pulse.handlers.js';
 import { composePulse, composePulseReminder, planPulseReminder } from './features/pulse/pulse.delivery.js';
+import { planRoutes } from './features/plan/plan.handlers.js';
+import { composePlanCheckin, planPlanCheckin } from './features/plan/plan.delivery.js';
 import type { Composer } from './delivery/dispatcher.js';
 import type { Planner } from './scheduler/scheduler.js';
 import { context, text } from './ui/card.js';
@@ -42,9 +44,9 @@ export function createEngine(services: Services): Engine {
     },
   };
   const routes: Routes = {
-    commands: [...quizRoutes.commands, ...pledgeRoutes.commands, ...announcementRoutes.commands, ...statsRoutes.commands, ...pulseRoutes.commands, ...peopleRoutes.commands, ...statusRoutes.commands, help],
-    actions: [...quizRoutes.actions, ...pledgeRoutes.actions, ...announcementRoutes.actions, ...peopleRoutes.actions, ...statusRoutes.actions, ...pulseRoutes.actions],
-    forms: [...announcementRoutes.forms, ...pulseRoutes.forms],
+    commands: [...quizRoutes.commands, ...pledgeRoutes.commands, ...announcementRoutes.commands, ...statsRoutes.commands, ...pulseRoutes.commands, ...planRoutes.commands, ...peopleRoutes.commands, ...statusRoutes.commands, help],
+    actions: [...quizRoutes.actions, ...pledgeRoutes.actions, ...announcementRoutes.actions, ...peopleRoutes.actions, ...statusRoutes.actions, ...pulseRoutes.actions, ...planRoutes.actions],
+    forms: [...announcementRoutes.forms, ...pulseRoutes.forms, ...planRoutes.forms],
     events: homeEvents,
   };
   const engine = new Engine(services, routes);
@@ -52,7 +54,7 @@ export function createEngine(services: Services): Engine {
 }
 
 /** What each kind of schedule plans when its slot fires (kinds not listed are recorded as not available yet). */
-export const planners: Readonly<Record<string, Planner>> = { quiz: planQuiz, nudge: planNudge, pledge_reminder: planPledgeReminder, pulse_reminder: planPulseReminder };
+export const planners: Readonly<Record<string, Planner>> = { quiz: planQuiz, nudge: planNudge, pledge_reminder: planPledgeReminder, pulse_reminder: planPulseReminder, plan_checkin: planPlanCheckin };
 
 /** How each kind of delivery is written for its recipient. */
 export const composers: Readonly<Record<string, Composer>> = {
@@ -64,4 +66,5 @@ export const composers: Readonly<Record<string, Composer>> = {
   announcement_reminder: composeAnnouncementReminder,
   pulse: composePulse,
   pulse_reminder: composePulseReminder,
+  plan_checkin: composePlanCheckin,
 };

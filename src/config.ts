@@ -93,6 +93,8 @@ export interface Config {
   readonly minGroupSize: number;
   /** Reminders a non-respondent gets per pulse run at most. */
   readonly pulseReminderMax: number;
+  /** Check-in messages (the ask and its reminders) a task owner gets per task and month at most. */
+  readonly planCheckinMax: number;
   /**
    * Yearly windows (month-day, both ends included) in which no pulse and no assessment-related nudge
    * is sent: coaching staff before the ACRC's own survey counts against the assessment.
@@ -137,6 +139,7 @@ export const DEFAULT_HTTP_HOST = '0.0.0.0';
 const MAX_PORT = 65535;
 
 export const DEFAULT_PULSE_REMINDER_MAX = 2;
+export const DEFAULT_PLAN_CHECKIN_MAX = 3;
 
 /** A yearly window of month-days ("MM-DD"); `from` after `to` runs over the new year. */
 export interface QuietWindow {
@@ -231,6 +234,7 @@ export function loadConfig(env: Env | undefined = process.env): Config {
   const minGroupSize = wholeNumber(value('PROBITY_MIN_GROUP_SIZE'), DEFAULT_MIN_GROUP_SIZE, 2, 100, 'PROBITY_MIN_GROUP_SIZE', issues);
   const answerRetentionDays = wholeNumber(value('PROBITY_ANSWER_RETENTION_DAYS'), DEFAULT_ANSWER_RETENTION_DAYS, 30, 3650, 'PROBITY_ANSWER_RETENTION_DAYS', issues);
   const pulseReminderMax = wholeNumber(value('PROBITY_PULSE_REMINDER_MAX'), DEFAULT_PULSE_REMINDER_MAX, 0, 10, 'PROBITY_PULSE_REMINDER_MAX', issues);
+  const planCheckinMax = wholeNumber(value('PROBITY_PLAN_CHECKIN_MAX'), DEFAULT_PLAN_CHECKIN_MAX, 0, 10, 'PROBITY_PLAN_CHECKIN_MAX', issues);
   const surveyQuiet = parseQuietWindows(value('PROBITY_SURVEY_QUIET'), issues);
   const organisationName = value('PROBITY_ORGANISATION_NAME')?.trim() || undefined;
 
@@ -259,6 +263,7 @@ export function loadConfig(env: Env | undefined = process.env): Config {
     pledgeReminderMax,
     minGroupSize,
     pulseReminderMax,
+    planCheckinMax,
     surveyQuiet: Object.freeze(surveyQuiet),
     answerRetentionDays,
     organisationName,

@@ -1,4 +1,5 @@
 /** 한국어 메시지 카탈로그: 키의 기준. 다른 언어는 같은 키를 모두 갖는다(타입과 테스트가 확인). */
+import { planKo } from '../features/plan/plan.messages.js';
 export const ko = {
   // 공통 오류
   'error.internal': '처리 중 문제가 생겼습니다. 잠시 후 다시 시도해 주세요. (문의 번호: {incident})',
@@ -530,4 +531,5 @@ export const ko = {
   'pulse.stats.title': '청렴 체감 설문 (이 기간에 마감)',
   'pulse.report.row': '청렴 체감 설문 #{id} {title}',
   'pulse.report.section': '청렴 체감 설문',
+  ...planKo,
 } as const;
