@@ -14,6 +14,8 @@ import { CHOICE_TEXT_MAX, EXPLANATION_TEXT_MAX, MAX_CHOICES, NUDGE_TEXT_MAX, PLE
 import type { Question } from '../../src/features/content/content.repository.js';
 import type { NudgeItem } from '../../src/features/content/content.js';
 import { nudgeCard } from '../../src/features/nudges/nudges.cards.js';
+import { readFileSync } from 'node:fs';
+import { checkPlan, loadPlan } from '../../src/features/plan/plan.repository.js';
 import { pledgeCard, signedCard } from '../../src/features/pledges/pledges.cards.js';
 import type { Pledge } from '../../src/features/pledges/pledges.repository.js';
 import { alreadyAnsweredMessage, channelInvitation, meCard, questionCard, resultCard } from '../../src/features/quiz/quiz.cards.js';
@@ -60,6 +62,9 @@ let h: Harness;
 /** Every command a member of each role uses, then every button on what came back (two levels deep). */
 async function drive(): Promise<void> {
   h = await createHarness({ contentDirs: [SHIPPED_CONTENT], start: KST('2026-11-27', '09:30') });
+  // The example plan, its owners moved to the fixture roster's departments.
+  const plan = readFileSync('examples/plan.yaml', 'utf8').replace(/owner: \S+/g, 'owner: 행정국/감사과').replace(/ {4}member: .*\n/g, '');
+  await loadPlan(h.services.db, (await checkPlan(h.services.db, plan)).plan!, h.clock.now().toISOString());
   const sessions: Array<[string, string[][]]> = [
     ['1001', [['help'], ['quiz'], ['me'], ['whoami'], ['dm', 'on'], ['dm', 'off'], ['pledge'], ['pledge', 'show', 'all-staff'], ['letters'], ['no-such-command'], ['stats'], ['pulse'], ['pulse', 'respond']]],
     ['1002', [['help'], ['quiz'], ['me'], ['whoami'], ['lang', 'ko'], ['lang', 'en'], ['pledge'], ['letters']]],
@@ -72,7 +77,9 @@ async function drive(): Promise<void> {
         ['pulse', 'open', 'integrity-climate', 'all'], ['pulse', 'list'], ['pulse', 'results'],
       ],
     ],
-    ['2001', [['help'], ['stats'], ['announce', 'list'], ['letters'], ['status']]],
+    ['2001', [['help'], ['stats'], ['announce', 'list'], ['letters'], ['status'], ['plan', 'checkin'], ['plan', 'status'], ['plan', 'checkin', 'S1-1-1', 'at_risk']]],
+    ['1001', [['plan'], ['plan', 'checkin'], ['plan', 'bogus']]],
+    ['3001', [['plan', 'status'], ['plan', 'status', '행정국'], ['report', 'plan'], ['report', 'plan', '2026-06-30']]],
   ];
   let presses = 0;
   const explore = async (who: string, where: string, reply: Reply, depth: number): Promise<void> => {
@@ -167,6 +174,9 @@ describe('Platform conformance of every card', () => {
     expect(samples.some((s) => s.where.startsWith('delivery'))).toBe(true);
     expect(samples.some((s) => s.form)).toBe(true);
     expect(samples.some((s) => s.where.includes('→ submit'))).toBe(true);
+    // The plan tracker's view, status, check-in card and the form its buttons open.
+    expect(samples.some((s) => s.form?.id.includes('plan.checkin'))).toBe(true);
+    for (const where of ['1001: plan', '3001: plan status', '2001: plan checkin → plan.status']) expect(samples.some((s) => s.where.startsWith(where)), where).toBe(true);
   });
 
   it('GIVEN every card WHEN rendered for Discord THEN the builders’ validators accept every embed and button, within 10 embeds and 6,000 in all, and nothing pings', () => {
