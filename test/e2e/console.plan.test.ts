@@ -47,7 +47,7 @@ describe('npm start: the integrity plan tracker in the console', () => {
     expect(out).toContain('S3-2-1 민원 응대 청렴 점검');
     expect(out).toMatch(/정성실 님 대신 S3-2-1 \d{4}-\d{2} 점검을 기록했습니다: 위험 35%/);
     expect(out).toMatch(/S3-2-1 과제의 \d{4}-\d{2} 점검은 이미 기록되어 있습니다/);
-    const [employee, officer] = out.split('> /as 1001')[1]!.split('> /as 1002');
+    const [employee = '', officer = ''] = out.split('> /as 1001')[1]!.split('> /as 1002');
     expect(employee).toContain('■ 🗂️');
     expect(employee).not.toContain('민원 응대 점검 일정 재조정');
     expect(employee).toContain('권한이 없');
