@@ -16,6 +16,9 @@ import type { NudgeItem } from '../../src/features/content/content.js';
 import { nudgeCard } from '../../src/features/nudges/nudges.cards.js';
 import { readFileSync } from 'node:fs';
 import { checkPlan, loadPlan } from '../../src/features/plan/plan.repository.js';
+import { checkinCard, checkinForm, EVIDENCE_MAX, NOTE_MAX, planCard, statusCard } from '../../src/features/plan/plan.cards.js';
+import { PLAN_TEXT_MAX, PLAN_TITLE_MAX, type PlanNode } from '../../src/features/plan/plan.js';
+import type { PlanProgress, TaskProgress } from '../../src/features/plan/plan.progress.js';
 import { pledgeCard, signedCard } from '../../src/features/pledges/pledges.cards.js';
 import type { Pledge } from '../../src/features/pledges/pledges.repository.js';
 import { alreadyAnsweredMessage, channelInvitation, meCard, questionCard, resultCard } from '../../src/features/quiz/quiz.cards.js';
@@ -156,7 +159,36 @@ function atLimits(): void {
     at('pledgeCard', pledgeCard(pledge, locale, t, { intro: filled(TITLE_TEXT_MAX, HOSTILE), dueOn: '2026-12-11' }));
     at('signedCard', signedCard(pledge, locale, t, '2026-11-27 09:30'));
     at('nudgeCard', nudgeCard(nudge, locale, t, names.laws));
+    const progress = longPlan();
+    at('planCard', planCard(t, locale, progress));
+    at('statusCard', statusCard(t, locale, progress, progress.tasks, filled(TITLE_TEXT_MAX, HOSTILE)));
+    at('checkinCard', checkinCard(t, locale, progress.plan, progress.tasks.map((p) => ({ task: p.task, period: '2026-11' })), filled(TITLE_TEXT_MAX, HOSTILE)));
+    const planForm = checkinForm(t, locale, progress.tasks[0]!.task, 'at_risk', '2026-11', filled(TITLE_TEXT_MAX, HOSTILE));
+    if (planForm.kind === 'form') samples.push({ where: `${locale} checkinForm`, form: planForm.form }, { where: `${locale} checkinForm fallback`, message: planForm.fallback });
   }
+}
+
+/** A plan at the file's limits: 3 strategies of 2 core tasks of 5 tasks, every text at its longest, every task with a long note. */
+function longPlan(): PlanProgress {
+  const title = (lead: string) => both(() => filled(PLAN_TITLE_MAX, lead));
+  const nodes: PlanNode[] = [];
+  const tasks: TaskProgress[] = [];
+  const base = { owner: null, member: null, due: null, milestones: [], indicator: null };
+  for (let s = 1; s <= 3; s++) {
+    nodes.push({ ...base, id: `S${s}`, parent: null, level: 'strategy', title: title(HOSTILE) });
+    for (let c = 1; c <= 2; c++) {
+      nodes.push({ ...base, id: `S${s}-${c}`, parent: `S${s}`, level: 'core', title: title(HOSTILE) });
+      for (let k = 1; k <= 5; k++) {
+        const node: PlanNode = { ...base, id: `S${s}-${c}-${k}`, parent: `S${s}-${c}`, level: 'task', title: title(HOSTILE), owner: '행정국/감사과', due: '2026-06-30', indicator: { name: both(() => filled(PLAN_TEXT_MAX, HOSTILE)), target: 100, unit: '%', metric: 'pledge_completion' } };
+        nodes.push(node);
+        const checkin = { id: tasks.length + 1, plan_task_id: tasks.length + 1, plan_slug: 'p', task_key: node.id, period: '2026-11', status: 'at_risk', progress: 40, note: filled(NOTE_MAX, HOSTILE), evidence: filled(EVIDENCE_MAX, HOSTILE), answered_by: 1, day: '2026-11-27', created_at: '' };
+        tasks.push({ task: { id: tasks.length + 1, key: node.id, node, departmentId: 1, departmentPath: '행정국/감사과', ownerMemberId: null }, checkin, status: 'late', progress: 40, overdue: true, metric: { metric: 'pledge_completion', value: 12.5, target: 100, below: true } });
+      }
+    }
+  }
+  const plan = { id: 1, slug: 'p', version: 1, year: 2026, body: { title: title(HOSTILE), nodes } };
+  const group = (node: PlanNode) => ({ node, tasks: tasks.filter((p) => p.task.key.startsWith(`${node.id}-`)), progress: 40 });
+  return { plan, day: '2026-11-27', tasks, strategies: nodes.filter((n) => n.level === 'strategy').map((n) => ({ ...group(n), cores: nodes.filter((c) => c.parent === n.id).map(group) })) };
 }
 
 beforeAll(async () => {

@@ -12,8 +12,16 @@ export const STATUS_ACTION = 'plan.status';
 export const FORM_NAME = 'plan.checkin';
 /** Tasks on one check-in card: four buttons each, within every platform's limit of rows. */
 export const CARD_TASKS = 4;
-/** Tasks per text block of a view, well within a block's length limit. */
-const TASKS_PER_BLOCK = 5;
+/**
+ * Text a view carries at most (UTF-16 units, as Discord counts): within Discord's 6,000 per message
+ * with room for the title and footers, in blocks within Slack's 3,000 per section. The rest is left
+ * to the report.
+ */
+const VIEW_BUDGET = 4_500;
+const BLOCK_MAX = 2_500;
+/** A note and an evidence reference as a card shows them; the report has them whole. */
+const NOTE_SHOWN = 160;
+const EVIDENCE_SHOWN = 120;
 export const NOTE_MAX = 500;
 export const EVIDENCE_MAX = 300;
 
@@ -34,27 +42,48 @@ function taskLine(t: Translator, locale: Locale, p: TaskProgress, withNotes: boo
   parts.push(`   ${facts.join(' · ')}`);
   if (p.metric) parts.push(`   ${p.metric.below ? '⚠️ ' : ''}${metricText(t, p.metric)}`);
   if (withNotes && p.checkin) {
-    parts.push(`   ${t('plan.checkin.line', { period: p.checkin.period, day: p.checkin.day })}${p.checkin.note ? `: ${p.checkin.note}` : ''}`);
-    if (p.checkin.evidence) parts.push(`   ${t('plan.evidence', { value: p.checkin.evidence })}`);
+    parts.push(`   ${t('plan.checkin.line', { period: p.checkin.period, day: p.checkin.day })}${p.checkin.note ? `: ${cut(p.checkin.note.replace(/\s+/g, ' '), NOTE_SHOWN)}` : ''}`);
+    if (p.checkin.evidence) parts.push(`   ${t('plan.evidence', { value: cut(p.checkin.evidence, EVIDENCE_SHOWN) })}`);
   }
   return parts.join('\n');
 }
 
-const chunks = <T>(values: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(values.length / size) }, (_, i) => values.slice(i * size, (i + 1) * size));
+const cut = (value: string, max: number): string => ([...value].length > max ? `${[...value].slice(0, max - 1).join('')}…` : value);
+
+/** Entries packed into text blocks until the budget is spent; how many did not fit. */
+function budgeted(entries: readonly string[]): { blocks: Block[]; omitted: number } {
+  const blocks: Block[] = [];
+  let current = '';
+  let spent = 0;
+  let shown = 0;
+  for (const entry of entries) {
+    if (spent + entry.length + 1 > VIEW_BUDGET) break;
+    if (current !== '' && current.length + entry.length + 1 > BLOCK_MAX) {
+      blocks.push(text(current));
+      current = '';
+    }
+    current = current === '' ? entry : `${current}\n${entry}`;
+    spent += entry.length + 1;
+    shown++;
+  }
+  if (current !== '') blocks.push(text(current));
+  return { blocks, omitted: entries.length - shown };
+}
 
 const planTitle = (t: Translator, locale: Locale, plan: Plan): string => t('plan.title', { title: plan.body.title[locale], year: plan.year, version: plan.version });
 
 /** The plan and its progress for everyone: the tree with status and progress, no notes. */
 export function planCard(t: Translator, locale: Locale, progress: PlanProgress): Message {
-  const blocks: Block[] = [];
+  const lines: string[] = [];
   for (const strategy of progress.strategies) {
-    const lines = [`**${strategy.node.id} ${strategy.node.title[locale]}** — ${strategy.progress}%`];
+    lines.push(`**${strategy.node.id} ${strategy.node.title[locale]}** — ${strategy.progress}%`);
     for (const core of strategy.cores) {
       lines.push(`▸ ${core.node.id} ${core.node.title[locale]} — ${core.progress}%`);
       for (const p of core.tasks) lines.push(`   ${EMOJI[p.status ?? 'none']} ${p.task.key} ${p.task.node.title[locale]} · ${p.task.departmentPath} · ${statusLabel(t, p.status)} ${p.progress}%${p.metric?.below ? ' ⚠️' : ''}`);
     }
-    blocks.push(text(lines.join('\n')));
   }
+  const { blocks, omitted } = budgeted(lines);
+  if (omitted > 0) blocks.push(context(t('plan.view.more', { count: omitted })));
   blocks.push(context(t('plan.view.footer', { day: progress.day })));
   const title = planTitle(t, locale, progress.plan);
   return { text: title, card: { title: `🗂️ ${title}`, blocks } };
@@ -63,11 +92,11 @@ export function planCard(t: Translator, locale: Locale, progress: PlanProgress):
 /** Tasks with their latest check-in and notes, at risk and late first. */
 export function statusCard(t: Translator, locale: Locale, progress: PlanProgress, tasks: readonly TaskProgress[], scope: string | null): Message {
   const sorted = [...tasks].sort(byConcern);
-  const blocks: Block[] = [];
   const counts = STATUSES.map((s) => `${statusLabel(t, s)} ${sorted.filter((p) => p.status === s).length}`).concat(`${statusLabel(t, null)} ${sorted.filter((p) => p.status === null).length}`);
-  blocks.push(context(counts.join(' · ')));
+  const shown = budgeted(sorted.map((p) => taskLine(t, locale, p, true)));
+  const blocks: Block[] = [context(counts.join(' · ')), ...shown.blocks];
   if (sorted.length === 0) blocks.push(text(t('plan.status_view.none')));
-  for (const group of chunks(sorted, TASKS_PER_BLOCK)) blocks.push(text(group.map((p) => taskLine(t, locale, p, true)).join('\n')));
+  if (shown.omitted > 0) blocks.push(context(t('plan.status_view.more', { count: shown.omitted })));
   blocks.push(context(t('plan.status_view.footer', { day: progress.day })));
   const title = t('plan.status_view.title', { title: progress.plan.body.title[locale], scope: scope ?? t('plan.scope.all') });
   return { text: title, card: { title: `📋 ${title}`, blocks } };

@@ -25,6 +25,8 @@ export const planPlanCheckin: Planner = async (services, trx, _schedule, slot) =
   for (const task of await tasksOfPlan(trx, plan)) {
     if (done.has(task.key)) continue;
     const memberIds = (await ownersOf(trx, task)).map((m) => m.id);
+    // No owner member and no manager in the owner department: nobody to ask, said where operators look.
+    if (memberIds.length === 0) services.log.warn({ task: task.key, department: task.departmentPath }, 'plan task has no one to ask for its check-in');
     const answered = (await checkinFor(trx, plan, task.key, period)) !== undefined;
     followUps.push({ id: task.id, memberIds, done: new Set(answered ? memberIds : []), reminded: counts.get(task.id) ?? new Map() });
   }
