@@ -410,7 +410,7 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'export.col.acknowledged': 'Acknowledged',
   'export.col.ack_rate': 'Acknowledged (%)',
   'export.col.delivery_failed': 'Not delivered',
-  'report.error.usage': 'Usage: `report annual <year>` (e.g. report annual 2026)',
+  'report.error.usage': 'Usage: `report annual <year>` (e.g. report annual 2026), `report plan [YYYY-MM-DD]`',
   'report.error.year': 'No report can be made for the year {value}',
   'report.done': '📑 Integrity report {year}: participation {participation}, {quizDays} quiz days',
   'report.title': 'Integrity programme report {year} (Probity)',

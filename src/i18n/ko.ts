@@ -419,7 +419,7 @@ export const ko = {
   'export.col.acknowledged': '확인',
   'export.col.ack_rate': '확인율(%)',
   'export.col.delivery_failed': '전달 실패',
-  'report.error.usage': '사용법: `report annual <연도>` (예: report annual 2026)',
+  'report.error.usage': '사용법: `report annual <연도>` (예: report annual 2026), `report plan [YYYY-MM-DD]`',
   'report.error.year': '보고서를 만들 수 없는 연도입니다: {value}',
   'report.done': '📑 {year}년 청렴 활동 보고서: 참여율 {participation}, 퀴즈 발송일 {quizDays}일',
   'report.title': '{year}년 청렴 활동 보고서 (Probity)',

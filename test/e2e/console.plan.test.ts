@@ -53,6 +53,8 @@ describe('npm start: the integrity plan tracker in the console', () => {
     expect(employee).toContain('권한이 없');
     expect(officer).toContain('민원 응대 점검 일정 재조정');
     expect(officer).toContain('근거: DOC-0001');
+    // The linked indicator read from the statistics: nobody has answered a quiz, so it is flagged.
+    expect(officer).toContain('⚠️ 지표 미달: 퀴즈 참여율 0.0% (목표 80%)');
     expect(officer.match(/📎 .*probity-plan-integrity-plan-\d{4}-[\d-]+\.(xlsx|md|html)/g)).toHaveLength(3);
     expect(query<{ n: number }>(file, 'SELECT COUNT(*) AS n FROM plan_checkins')[0]!.n).toBe(1);
     expect(query<{ action: string }>(file, "SELECT action FROM audit_log WHERE action LIKE 'plan.%' OR action = 'report.plan' ORDER BY id").map((a) => a.action)).toEqual(['plan.load', 'plan.checkin', 'plan.status', 'report.plan']);

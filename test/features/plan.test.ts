@@ -34,7 +34,7 @@ afterEach(async () => {
 });
 
 async function harness(dialect: DialectName, schedules?: string): Promise<Harness> {
-  h = await createHarness({ dialect, contentDirs: [SHIPPED_CONTENT], roster: ROSTER, start: KST('2026-06-01', '09:30'), env: { PROBITY_MIN_GROUP_SIZE: '2' }, ...(schedules ? { schedules } : {}) });
+  h = await createHarness({ dialect, contentDirs: [SHIPPED_CONTENT], roster: ROSTER, start: KST('2026-06-01', '09:30'), ...(schedules ? { schedules } : {}) });
   await loadPlanFile(h.services.db, 'ko', EXAMPLE, h.clock.now().toISOString());
   return h;
 }
@@ -96,6 +96,11 @@ describe.each(DIALECTS)('integrity plan tracker (%s)', (dialect) => {
     expect(errorOf(await h.submit('1007', form.id, { progress: '90', note: '', evidence: '' }))).toBe('plan.error.done_progress');
     expect(errorOf(await h.submit('1007', form.id, { progress: '1000', note: '', evidence: '' }))).toBe('plan.error.progress');
     expect(textOf(await h.submit('1007', form.id, { progress: '100', note: '', evidence: '' }))).toContain('정성실 님 대신');
+    // A linked figure the statistics do not have (no one on their roster yet) is shown as such and never flagged.
+    const officer = textOf(await h.command('1002', 'plan', 'status'));
+    expect(officer).toContain('퀴즈 참여율 집계 없음 (목표 80%)');
+    expect(officer).not.toContain('지표 미달: 퀴즈 참여율');
+    expect(textOf(await h.command('1002', 'plan', 'status', '경제국'))).not.toContain('S1-1-1');
     const status = textOf(await h.command('1007', 'plan', 'status'));
     expect(status).toContain('S2-1-3');
     expect(status).toContain('S3-1-2');

@@ -53,6 +53,11 @@ describe('plan file', () => {
     expect(codes).toContain('S2-2-1.parent:plan.check.parent');
   });
 
+  it('GIVEN an owner path written with spaces around the separator THEN it is the roster path', () => {
+    const { plan } = parsePlan(EXAMPLE.replace('owner: 경제국/투자유치과', 'owner: " 경제국 / 투자유치과 "'));
+    expect(plan!.nodes.find((n) => n.id === 'S2-1-3')!.owner).toBe('경제국/투자유치과');
+  });
+
   it('reads progress as a whole percentage', () => {
     expect(['0', '60', '60%', '１００', '101', '-1', '5.5', ''].map(parseProgress)).toEqual([0, 60, 60, 100, undefined, undefined, undefined, undefined]);
   });

@@ -9,6 +9,7 @@
 import { parseDocument } from 'yaml';
 import { isDay } from '../../time.js';
 import { LOCALES, type Localized } from '../../i18n/locales.js';
+import { DEPARTMENT_SEPARATOR, parseDepartmentPath } from '../people/roster.js';
 
 export const PLAN_LEVELS = ['strategy', 'core', 'task'] as const;
 export type PlanLevel = (typeof PLAN_LEVELS)[number];
@@ -153,8 +154,10 @@ export function parsePlan(source: string): { plan?: PlanFile; problems: PlanProb
     const parentRaw = entry['parent'] ?? null;
     const parent = parentRaw === null ? null : String(parentRaw);
     const nodeTitle = localized(entry['title'], id, 'title', PLAN_TITLE_MAX, problems);
-    const owner = entry['owner'] ?? null;
-    if (owner !== null && (typeof owner !== 'string' || owner.trim() === '')) problems.push({ item: id, field: 'owner', code: 'plan.check.owner_text' });
+    const ownerRaw = entry['owner'] ?? null;
+    // Written as the roster writes it: "행정국 / 감사과" is 행정국/감사과.
+    const owner = typeof ownerRaw === 'string' ? (parseDepartmentPath(ownerRaw)?.join(DEPARTMENT_SEPARATOR) ?? null) : null;
+    if (ownerRaw !== null && owner === null) problems.push({ item: id, field: 'owner', code: 'plan.check.owner_text' });
     const memberRaw = entry['member'] ?? null;
     const member = memberRaw === null ? null : String(memberRaw).trim();
     const milestones: Milestone[] = [];
@@ -181,7 +184,7 @@ export function parsePlan(source: string): { plan?: PlanFile; problems: PlanProb
       parent,
       level: 'task',
       title: nodeTitle,
-      owner: typeof owner === 'string' ? owner.trim() : null,
+      owner,
       member: member === '' ? null : member,
       due: due ?? milestones.at(-1)?.due ?? null,
       milestones,
