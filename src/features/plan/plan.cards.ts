@@ -22,6 +22,7 @@ const BLOCK_MAX = 2_500;
 /** A note and an evidence reference as a card shows them; the report has them whole. */
 const NOTE_SHOWN = 160;
 const EVIDENCE_SHOWN = 120;
+const MILESTONE_SHOWN = 40;
 export const NOTE_MAX = 500;
 export const EVIDENCE_MAX = 300;
 
@@ -109,6 +110,7 @@ export interface Owed {
 
 function taskSummary(t: Translator, locale: Locale, node: PlanNode, path: string): string {
   const lines = [`**${node.id} ${node.title[locale]}**`, `${path} · ${t('plan.due', { day: node.due ?? '–' })}`];
+  if (node.milestones.length > 0) lines.push(node.milestones.map((m) => `${m.due.slice(5)} ${cut(m.label[locale], MILESTONE_SHOWN)}`).join(' · '));
   if (node.indicator) lines.push(`${node.indicator.name[locale]}: ${node.indicator.target}${node.indicator.unit}`);
   return lines.join('\n');
 }
