@@ -110,7 +110,10 @@ const plan: CommandRoute = {
   name: 'plan',
   roles: EVERYONE,
   helpKey: 'help.plan',
-  subcommandHelp: [{ key: 'help.plan_status', roles: ['manager', ...OPERATORS] }],
+  subcommandHelp: [
+    { key: 'help.plan_status', roles: ['manager', ...OPERATORS] },
+    { key: 'help.plan_report', roles: OPERATORS },
+  ],
   async handle(ctx, args) {
     const [sub, ...rest] = args;
     switch (sub?.toLowerCase()) {

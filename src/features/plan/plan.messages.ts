@@ -1,7 +1,8 @@
 /** The integrity plan tracker's messages: Korean first, English with exactly the same keys. */
 export const planKo = {
   'help.plan': '`/integrity plan` — 올해 청렴 추진계획과 진행률, `plan checkin [과제] [상태]` — 담당 과제 점검(월 1회)',
-  'help.plan_status': '`/integrity plan status [부서]` — 과제별 점검 현황과 메모(간부: 소관 부서), `/integrity report plan [YYYY-MM-DD]` — 추진기획단 보고 자료(청렴·감사 담당)',
+  'help.plan_status': '`/integrity plan status [부서]` — 과제별 점검 현황과 메모(간부: 소관 부서)',
+  'help.plan_report': '`/integrity report plan [YYYY-MM-DD]` — 추진기획단 보고 자료(XLSX, Markdown, HTML)',
   'plan.title': '{title} ({year}년, 제{version}판)',
   'plan.due': '기한 {day}',
   'plan.evidence': '근거: {value}',
@@ -45,7 +46,7 @@ export const planKo = {
   'plan.form.for_owner': '담당자 {name} 님을 대신해 기록합니다.',
   'plan.form.unavailable': '여기서는 양식을 열 수 없습니다. `/integrity plan checkin {task} {status}`를 입력하세요.',
   'plan.error.usage': '사용법: `/integrity plan`, `plan status [부서]`, `plan checkin [과제] [순조|위험|지연|완료]`',
-  'plan.error.none': '불러온 청렴 추진계획이 없습니다. 관리자가 `npm run cli -- plan load <파일>`로 불러옵니다.',
+  'plan.error.none': '불러온 청렴 추진계획이 없습니다. 시스템 관리자가 `npm run cli -- plan load <파일>`로 불러옵니다.',
   'plan.error.department': '부서 "{value}"을(를) 찾을 수 없습니다.',
   'plan.error.out_of_scope': '소관 부서({department}) 밖의 과제는 볼 수 없습니다.',
   'plan.error.unknown_task': '과제 "{task}"이(가) 현재 계획에 없습니다.',
@@ -119,7 +120,8 @@ export const planKo = {
 
 export const planEn: Readonly<Record<keyof typeof planKo, string>> = {
   'help.plan': '`/integrity plan` — this year\'s integrity plan and its progress; `plan checkin [task] [status]` — check in on your tasks (monthly)',
-  'help.plan_status': '`/integrity plan status [department]` — check-ins and notes per task (managers: their department); `/integrity report plan [YYYY-MM-DD]` — the planning group\'s report (integrity officers)',
+  'help.plan_status': '`/integrity plan status [department]` — check-ins and notes per task (managers: their department)',
+  'help.plan_report': '`/integrity report plan [YYYY-MM-DD]` — the planning group\'s report (XLSX, Markdown, HTML)',
   'plan.title': '{title} ({year}, version {version})',
   'plan.due': 'due {day}',
   'plan.evidence': 'Evidence: {value}',
