@@ -1,7 +1,8 @@
 /** The integrity plan in the console: the example plan loaded with the CLI, checked in on, viewed and reported through `npm start`. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readXlsx } from '../../src/features/stats/xlsx.js';
 import { query, run, tempDir } from './support.js';
 
 describe('npm start: the integrity plan tracker in the console', () => {
@@ -20,6 +21,8 @@ describe('npm start: the integrity plan tracker in the console', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('S1-2-1 · owner: 담당 부서 "없는국"이 명부에 없습니다.');
     expect(query<{ n: number }>(file, 'SELECT COUNT(*) AS n FROM plans')[0]!.n).toBe(0);
+    const badCheck = await run('cli', ['plan', 'check', bad], { env });
+    expect([badCheck.code, badCheck.stderr.includes('S1-2-1 · owner')]).toEqual([1, true]);
     const checked = await run('cli', ['plan', 'check', plan], { env });
     expect(checked.stdout).toContain('문제 없음');
     expect((await run('cli', ['plan', 'load', plan], { env })).stdout).toContain('제1판을 불러왔습니다 (세부과제 15개)');
@@ -57,6 +60,16 @@ describe('npm start: the integrity plan tracker in the console', () => {
     expect(officer).toContain('⚠️ 지표 미달: 퀴즈 참여율 0.0% (목표 80%)');
     expect(officer.match(/📎 .*probity-plan-integrity-plan-\d{4}-[\d-]+\.(xlsx|md|html)/g)).toHaveLength(3);
     expect(query<{ n: number }>(file, 'SELECT COUNT(*) AS n FROM plan_checkins')[0]!.n).toBe(1);
-    expect(query<{ action: string }>(file, "SELECT action FROM audit_log WHERE action LIKE 'plan.%' OR action = 'report.plan' ORDER BY id").map((a) => a.action)).toEqual(['plan.load', 'plan.checkin', 'plan.status', 'report.plan']);
+
+    // The same report from the command line, as of a day, into a folder.
+    const day = `${year}-12-31`;
+    const cli = await run('cli', ['report', 'plan', day, '--out', dir], { env });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain(`추진 현황 (${day} 기준)`);
+    for (const ext of ['xlsx', 'md', 'html']) expect(existsSync(join(dir, `probity-plan-integrity-plan-${year}-${day}.${ext}`)), ext).toBe(true);
+    const sheets = await readXlsx(readFileSync(join(dir, `probity-plan-integrity-plan-${year}-${day}.xlsx`)));
+    expect(sheets.map((s) => s.name)).toEqual(['요약', 'S1 청렴 문화 확산', 'S2 부패 위험 관리', 'S3 청렴 체감도 향상']);
+    expect((await run('cli', ['report', 'plan', 'tomorrow'], { env })).stderr).toContain('"tomorrow"');
+    expect(query<{ action: string }>(file, "SELECT action FROM audit_log WHERE action LIKE 'plan.%' OR action = 'report.plan' ORDER BY id").map((a) => a.action)).toEqual(['plan.load', 'plan.checkin', 'plan.status', 'report.plan', 'report.plan']);
   }, 120_000);
 });
