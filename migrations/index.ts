@@ -8,6 +8,7 @@ import * as m0006 from './0006_letter_audience.js';
 import * as m0007 from './0007_console_operator.js';
 import * as m0008 from './0008_pulse.js';
 import * as m0011 from './0011_training.js';
+import * as m0010 from './0010_plan.js';
 
 /** Every migration, in order. Names sort; a new one is added here and never renamed. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_console_operator': m0007,
   '0008_pulse': m0008,
   '0011_training': m0011,
+  '0010_plan': m0010,
 };

@@ -22,6 +22,8 @@ import { pulseRoutes } from './features/pulse/pulse.handlers.js';
 import { composePulse, composePulseReminder, planPulseReminder } from './features/pulse/pulse.delivery.js';
 import { trainingRoutes } from './features/training/training.handlers.js';
 import { composeTrainingReminder, planTrainingReminder } from './features/training/training.delivery.js';
+import { planRoutes } from './features/plan/plan.handlers.js';
+import { composePlanCheckin, planPlanCheckin } from './features/plan/plan.delivery.js';
 import type { Composer } from './delivery/dispatcher.js';
 import type { Planner } from './scheduler/scheduler.js';
 import { context, text } from './ui/card.js';
@@ -44,9 +46,9 @@ export function createEngine(services: Services): Engine {
     },
   };
   const routes: Routes = {
-    commands: [...quizRoutes.commands, ...pledgeRoutes.commands, ...announcementRoutes.commands, ...statsRoutes.commands, ...pulseRoutes.commands, ...trainingRoutes.commands, ...peopleRoutes.commands, ...statusRoutes.commands, help],
-    actions: [...quizRoutes.actions, ...pledgeRoutes.actions, ...announcementRoutes.actions, ...peopleRoutes.actions, ...statusRoutes.actions, ...pulseRoutes.actions],
-    forms: [...announcementRoutes.forms, ...pulseRoutes.forms],
+    commands: [...quizRoutes.commands, ...pledgeRoutes.commands, ...announcementRoutes.commands, ...statsRoutes.commands, ...pulseRoutes.commands, ...trainingRoutes.commands, ...planRoutes.commands, ...peopleRoutes.commands, ...statusRoutes.commands, help],
+    actions: [...quizRoutes.actions, ...pledgeRoutes.actions, ...announcementRoutes.actions, ...peopleRoutes.actions, ...statusRoutes.actions, ...pulseRoutes.actions, ...planRoutes.actions],
+    forms: [...announcementRoutes.forms, ...pulseRoutes.forms, ...planRoutes.forms],
     events: homeEvents,
   };
   const engine = new Engine(services, routes);
@@ -54,7 +56,7 @@ export function createEngine(services: Services): Engine {
 }
 
 /** What each kind of schedule plans when its slot fires (kinds not listed are recorded as not available yet). */
-export const planners: Readonly<Record<string, Planner>> = { quiz: planQuiz, nudge: planNudge, pledge_reminder: planPledgeReminder, pulse_reminder: planPulseReminder, training_reminder: planTrainingReminder };
+export const planners: Readonly<Record<string, Planner>> = { quiz: planQuiz, nudge: planNudge, pledge_reminder: planPledgeReminder, pulse_reminder: planPulseReminder, training_reminder: planTrainingReminder, plan_checkin: planPlanCheckin };
 
 /** How each kind of delivery is written for its recipient. */
 export const composers: Readonly<Record<string, Composer>> = {
@@ -67,4 +69,5 @@ export const composers: Readonly<Record<string, Composer>> = {
   pulse: composePulse,
   pulse_reminder: composePulseReminder,
   training_reminder: composeTrainingReminder,
+  plan_checkin: composePlanCheckin,
 };

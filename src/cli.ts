@@ -20,6 +20,7 @@ import { syncPledges } from './features/pledges/pledges.repository.js';
 import { t, translator } from './i18n/index.js';
 import { localDay, systemClock } from './time.js';
 import { evidenceCommand, trainingCommand } from './cli.training.js';
+import { buildPlanReport, planCli } from './features/plan/plan.commands.js';
 
 type Out = (line: string) => void;
 
@@ -285,9 +286,17 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env?: R
     case 'report':
       if (sub === 'annual') return reportCommand(config, rest, io);
       if (sub === 'evidence') return reportingUserErrors(config, io, () => withStats(config, (source) => evidenceCommand(source, rest, io)));
+      if (sub === 'plan') return reportingUserErrors(config, io, () => withStats(config, async (source) => {
+        const built = await buildPlanReport(source, rest.find((a) => !a.startsWith('--') && a !== flag(rest, 'out')), { id: null, label: 'cli' });
+        io.out(built.summary);
+        for (const file of built.files) io.out(t(config.locale, 'console.file_saved', { path: await saveAttachment(flag(rest, 'out') ?? DEFAULT_EXPORT_DIR, file) }));
+        return 0;
+      }));
       break;
     case 'training':
       return reportingUserErrors(config, io, () => withStats(config, (source) => trainingCommand(source, sub, rest, io)));
+    case 'plan':
+      return reportingUserErrors(config, io, () => withStats(config, (source) => planCli(config, source.db, sub, rest[0], io, source.nowIso)));
     case 'backup':
       return backupCommand(config, [sub ?? '', ...rest].filter((a) => a !== ''), io);
     case undefined:

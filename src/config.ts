@@ -95,6 +95,8 @@ export interface Config {
   readonly pulseReminderMax: number;
   /** The anti-corruption training duty: see src/features/training/training.ts. */
   readonly training: TrainingConfig;
+  /** Check-in messages (the ask and its reminders) a task owner gets per task and month at most. */
+  readonly planCheckinMax: number;
   /**
    * Yearly windows (month-day, both ends included) in which no pulse and no assessment-related nudge
    * is sent: coaching staff before the ACRC's own survey counts against the assessment.
@@ -139,6 +141,7 @@ export const DEFAULT_HTTP_HOST = '0.0.0.0';
 const MAX_PORT = 65535;
 
 export const DEFAULT_PULSE_REMINDER_MAX = 2;
+export const DEFAULT_PLAN_CHECKIN_MAX = 3;
 
 export interface TrainingConfig {
   /** A new hire's face-to-face session is due within this many days of joining. */
@@ -248,6 +251,7 @@ export function loadConfig(env: Env | undefined = process.env): Config {
     reminderFromMonth: wholeNumber(value('PROBITY_TRAINING_REMINDER_FROM'), DEFAULT_TRAINING.reminderFromMonth, 1, 12, 'PROBITY_TRAINING_REMINDER_FROM', issues),
     reminderMax: wholeNumber(value('PROBITY_TRAINING_REMINDER_MAX'), DEFAULT_TRAINING.reminderMax, 0, 20, 'PROBITY_TRAINING_REMINDER_MAX', issues),
   });
+  const planCheckinMax = wholeNumber(value('PROBITY_PLAN_CHECKIN_MAX'), DEFAULT_PLAN_CHECKIN_MAX, 0, 10, 'PROBITY_PLAN_CHECKIN_MAX', issues);
   const surveyQuiet = parseQuietWindows(value('PROBITY_SURVEY_QUIET'), issues);
   const organisationName = value('PROBITY_ORGANISATION_NAME')?.trim() || undefined;
 
@@ -277,6 +281,7 @@ export function loadConfig(env: Env | undefined = process.env): Config {
     minGroupSize,
     pulseReminderMax,
     training,
+    planCheckinMax,
     surveyQuiet: Object.freeze(surveyQuiet),
     answerRetentionDays,
     organisationName,

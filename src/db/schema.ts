@@ -106,7 +106,7 @@ export interface AuditLogTable {
   details: string;
 }
 
-export type ScheduleKind = 'quiz' | 'nudge' | 'pledge_reminder' | 'pulse_reminder' | 'training_reminder' | 'announcement' | 'digest' | SystemScheduleKind;
+export type ScheduleKind = 'quiz' | 'nudge' | 'pledge_reminder' | 'pulse_reminder' | 'training_reminder' | 'plan_checkin' | 'announcement' | 'digest' | SystemScheduleKind;
 
 /** Kinds of the reserved schedules that carry one-off sends (campaigns, messages); never in the file. */
 export type SystemScheduleKind = 'pledge' | 'announcement_reminder' | 'pulse';
@@ -265,6 +265,10 @@ export interface Database {
   training_sessions: TrainingSessionTable;
   training_attendance: TrainingAttendanceTable;
   training_reminders: TrainingReminderTable;
+  plans: PlanTable;
+  plan_tasks: PlanTaskTable;
+  plan_checkins: PlanCheckinTable;
+  plan_reminders: PlanReminderTable;
 }
 
 export type Department = Selectable<DepartmentTable>;
@@ -425,3 +429,42 @@ export interface TrainingReminderTable {
 }
 
 export type TrainingSession = Selectable<TrainingSessionTable>;
+/** The integrity plan, versioned like pulses; `year` is the plan's year. */
+export interface PlanTable extends PulseTable {
+  year: number;
+}
+
+/** A detailed task of one plan version, its owners resolved against the roster. */
+export interface PlanTaskTable {
+  id: Generated<number>;
+  plan_id: number;
+  task_key: string;
+  owner_department_id: number;
+  owner_member_id: number | null;
+}
+
+export interface PlanCheckinTable {
+  id: Generated<number>;
+  plan_task_id: number;
+  plan_slug: string;
+  task_key: string;
+  period: string;
+  status: string;
+  progress: number;
+  note: string | null;
+  evidence: string | null;
+  answered_by: number;
+  day: string;
+  created_at: string;
+}
+
+export interface PlanReminderTable {
+  id: Generated<number>;
+  plan_task_id: number;
+  member_id: number;
+  job_run_id: number;
+  period: string;
+}
+
+export type PlanRow = Selectable<PlanTable>;
+export type PlanCheckin = Selectable<PlanCheckinTable>;

@@ -1,6 +1,7 @@
 /** English catalogue: every key of the Korean one (the type enforces it). */
 import type { ko } from './ko.js';
 import { trainingEn } from '../features/training/training.messages.js';
+import { planEn } from '../features/plan/plan.messages.js';
 
 export const en: Readonly<Record<keyof typeof ko, string>> = {
   'error.internal': 'Something went wrong on our side. Please try again shortly. (Reference: {incident})',
@@ -410,7 +411,7 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'export.col.acknowledged': 'Acknowledged',
   'export.col.ack_rate': 'Acknowledged (%)',
   'export.col.delivery_failed': 'Not delivered',
-  'report.error.usage': 'Usage: `report annual <year>` (e.g. report annual 2026)',
+  'report.error.usage': 'Usage: `report annual <year>` (e.g. report annual 2026), `report plan [YYYY-MM-DD]`',
   'report.error.year': 'No report can be made for the year {value}',
   'report.done': '📑 Integrity report {year}: participation {participation}, {quizDays} quiz days',
   'report.title': 'Integrity programme report {year} (Probity)',
@@ -523,4 +524,5 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'pulse.report.row': 'Integrity pulse #{id} {title}',
   'pulse.report.section': 'Integrity perception pulse',
   ...trainingEn,
+  ...planEn,
 };

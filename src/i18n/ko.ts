@@ -1,6 +1,7 @@
+/** 한국어 메시지 카탈로그: 키의 기준. 다른 언어는 같은 키를 모두 갖는다(타입과 테스트가 확인). */
+import { planKo } from '../features/plan/plan.messages.js';
 import { trainingKo } from '../features/training/training.messages.js';
 
-/** 한국어 메시지 카탈로그: 키의 기준. 다른 언어는 같은 키를 모두 갖는다(타입과 테스트가 확인). */
 export const ko = {
   // 공통 오류
   'error.internal': '처리 중 문제가 생겼습니다. 잠시 후 다시 시도해 주세요. (문의 번호: {incident})',
@@ -420,7 +421,7 @@ export const ko = {
   'export.col.acknowledged': '확인',
   'export.col.ack_rate': '확인율(%)',
   'export.col.delivery_failed': '전달 실패',
-  'report.error.usage': '사용법: `report annual <연도>` (예: report annual 2026)',
+  'report.error.usage': '사용법: `report annual <연도>` (예: report annual 2026), `report plan [YYYY-MM-DD]`',
   'report.error.year': '보고서를 만들 수 없는 연도입니다: {value}',
   'report.done': '📑 {year}년 청렴 활동 보고서: 참여율 {participation}, 퀴즈 발송일 {quizDays}일',
   'report.title': '{year}년 청렴 활동 보고서 (Probity)',
@@ -533,4 +534,5 @@ export const ko = {
   'pulse.report.row': '청렴 체감 설문 #{id} {title}',
   'pulse.report.section': '청렴 체감 설문',
   ...trainingKo,
+  ...planKo,
 } as const;

@@ -10,7 +10,7 @@ import type { ScheduleKind } from '../db/schema.js';
 import { isTimeZone } from '../time.js';
 import { isValidCron } from './cron.js';
 
-export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['quiz', 'nudge', 'pledge_reminder', 'pulse_reminder', 'training_reminder', 'announcement', 'digest'];
+export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['quiz', 'nudge', 'pledge_reminder', 'pulse_reminder', 'training_reminder', 'plan_checkin', 'announcement', 'digest'];
 const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,47}$/;
 const CHANNEL_PATTERN = /^channel:(?:(slack|discord|naverworks|console):)?([A-Za-z0-9_-]{1,64})$/;
 

@@ -14,6 +14,11 @@ import { CHOICE_TEXT_MAX, EXPLANATION_TEXT_MAX, MAX_CHOICES, NUDGE_TEXT_MAX, PLE
 import type { Question } from '../../src/features/content/content.repository.js';
 import type { NudgeItem } from '../../src/features/content/content.js';
 import { nudgeCard } from '../../src/features/nudges/nudges.cards.js';
+import { readFileSync } from 'node:fs';
+import { checkPlan, loadPlan } from '../../src/features/plan/plan.repository.js';
+import { checkinCard, checkinForm, EVIDENCE_MAX, NOTE_MAX, planCard, statusCard } from '../../src/features/plan/plan.cards.js';
+import { PLAN_TEXT_MAX, PLAN_TITLE_MAX, type PlanNode } from '../../src/features/plan/plan.js';
+import type { PlanProgress, TaskProgress } from '../../src/features/plan/plan.progress.js';
 import { pledgeCard, signedCard } from '../../src/features/pledges/pledges.cards.js';
 import type { Pledge } from '../../src/features/pledges/pledges.repository.js';
 import { alreadyAnsweredMessage, channelInvitation, meCard, questionCard, resultCard } from '../../src/features/quiz/quiz.cards.js';
@@ -67,6 +72,9 @@ async function drive(): Promise<void> {
   const schedules = ['schedules:', '  - name: training-reminder', '    kind: training_reminder', '    cron: "30 9 * * 1-5"', '    audience: all', '    delivery: dm'].join('\n');
   h = await createHarness({ contentDirs: [SHIPPED_CONTENT], start: KST('2026-11-27', '09:30'), schedules, env: { PROBITY_TRAINING_REMINDER_FROM: '1' } });
   await recordLedger(h.services.db, [{ row: 2, employeeNo: '1001', day: '2026-04-10', title: filled(TRAINING_TITLE_MAX, HOSTILE), kind: 'face_to_face', minutes: 60 }], { nowIso: KST('2026-11-27', '09:00'), actorLabel: 'test', source: 'test' });
+  // The example plan, its owners moved to the fixture roster's departments.
+  const plan = readFileSync('examples/plan.yaml', 'utf8').replace(/owner: \S+/g, 'owner: 행정국/감사과').replace(/ {4}member: .*\n/g, '');
+  await loadPlan(h.services.db, (await checkPlan(h.services.db, plan)).plan!, h.clock.now().toISOString());
   const sessions: Array<[string, string[][]]> = [
     ['1001', [['help'], ['quiz'], ['me'], ['whoami'], ['dm', 'on'], ['dm', 'off'], ['pledge'], ['pledge', 'show', 'all-staff'], ['letters'], ['no-such-command'], ['stats'], ['pulse'], ['pulse', 'respond'], ['training'], ['stats', 'training']]],
     ['1002', [['help'], ['quiz'], ['me'], ['whoami'], ['lang', 'ko'], ['lang', 'en'], ['pledge'], ['letters']]],
@@ -81,6 +89,9 @@ async function drive(): Promise<void> {
       ],
     ],
     ['2001', [['help'], ['stats'], ['announce', 'list'], ['letters'], ['status'], ['stats', 'training']]],
+    ['2001', [['help'], ['stats'], ['announce', 'list'], ['letters'], ['status'], ['plan', 'checkin'], ['plan', 'status'], ['plan', 'checkin', 'S1-1-1', 'at_risk']]],
+    ['1001', [['plan'], ['plan', 'checkin'], ['plan', 'bogus']]],
+    ['3001', [['plan', 'status'], ['plan', 'status', '행정국'], ['report', 'plan'], ['report', 'plan', '2026-06-30']]],
   ];
   let presses = 0;
   const explore = async (who: string, where: string, reply: Reply, depth: number): Promise<void> => {
@@ -160,7 +171,36 @@ function atLimits(): void {
     at('pledgeCard', pledgeCard(pledge, locale, t, { intro: filled(TITLE_TEXT_MAX, HOSTILE), dueOn: '2026-12-11' }));
     at('signedCard', signedCard(pledge, locale, t, '2026-11-27 09:30'));
     at('nudgeCard', nudgeCard(nudge, locale, t, names.laws));
+    const progress = longPlan();
+    at('planCard', planCard(t, locale, progress));
+    at('statusCard', statusCard(t, locale, progress, progress.tasks, filled(TITLE_TEXT_MAX, HOSTILE)));
+    at('checkinCard', checkinCard(t, locale, progress.plan, progress.tasks.map((p) => ({ task: p.task, period: '2026-11' })), filled(TITLE_TEXT_MAX, HOSTILE)));
+    const planForm = checkinForm(t, locale, progress.tasks[0]!.task, 'at_risk', '2026-11', filled(TITLE_TEXT_MAX, HOSTILE));
+    if (planForm.kind === 'form') samples.push({ where: `${locale} checkinForm`, form: planForm.form }, { where: `${locale} checkinForm fallback`, message: planForm.fallback });
   }
+}
+
+/** A plan at the file's limits: 3 strategies of 2 core tasks of 5 tasks, every text at its longest, every task with a long note. */
+function longPlan(): PlanProgress {
+  const title = (lead: string) => both(() => filled(PLAN_TITLE_MAX, lead));
+  const nodes: PlanNode[] = [];
+  const tasks: TaskProgress[] = [];
+  const base = { owner: null, member: null, due: null, milestones: [], indicator: null };
+  for (let s = 1; s <= 3; s++) {
+    nodes.push({ ...base, id: `S${s}`, parent: null, level: 'strategy', title: title(HOSTILE) });
+    for (let c = 1; c <= 2; c++) {
+      nodes.push({ ...base, id: `S${s}-${c}`, parent: `S${s}`, level: 'core', title: title(HOSTILE) });
+      for (let k = 1; k <= 5; k++) {
+        const node: PlanNode = { ...base, id: `S${s}-${c}-${k}`, parent: `S${s}-${c}`, level: 'task', title: title(HOSTILE), owner: '행정국/감사과', due: '2026-12-15', milestones: ['03-31', '06-30', '09-30', '12-15'].map((d) => ({ due: `2026-${d}`, label: both(() => filled(PLAN_TEXT_MAX, HOSTILE)) })), indicator: { name: both(() => filled(PLAN_TEXT_MAX, HOSTILE)), target: 100, unit: '%', metric: 'pledge_completion' } };
+        nodes.push(node);
+        const checkin = { id: tasks.length + 1, plan_task_id: tasks.length + 1, plan_slug: 'p', task_key: node.id, period: '2026-11', status: 'at_risk', progress: 40, note: filled(NOTE_MAX, HOSTILE), evidence: filled(EVIDENCE_MAX, HOSTILE), answered_by: 1, day: '2026-11-27', created_at: '' };
+        tasks.push({ task: { id: tasks.length + 1, key: node.id, node, departmentId: 1, departmentPath: '행정국/감사과', ownerMemberId: null }, checkin, status: 'late', progress: 40, overdue: true, metric: { metric: 'pledge_completion', value: 12.5, target: 100, below: true } });
+      }
+    }
+  }
+  const plan = { id: 1, slug: 'p', version: 1, year: 2026, body: { title: title(HOSTILE), nodes } };
+  const group = (node: PlanNode) => ({ node, tasks: tasks.filter((p) => p.task.key.startsWith(`${node.id}-`)), progress: 40 });
+  return { plan, day: '2026-11-27', tasks, strategies: nodes.filter((n) => n.level === 'strategy').map((n) => ({ ...group(n), cores: nodes.filter((c) => c.parent === n.id).map(group) })) };
 }
 
 beforeAll(async () => {
@@ -180,6 +220,9 @@ describe('Platform conformance of every card', () => {
     expect([...titles].filter((title) => title.startsWith('🎓')).sort()).toEqual(['🎓 2026년 나의 청렴교육', '🎓 2026년 청렴교육 안내', '🎓 Anti-corruption training 2026', '🎓 청렴교육 이수 현황 · 전체 기관 · 2026년', '🎓 청렴교육 이수 현황 · 행정국 · 2026년']);
     expect(samples.some((s) => s.form)).toBe(true);
     expect(samples.some((s) => s.where.includes('→ submit'))).toBe(true);
+    // The plan tracker's view, status, check-in card and the form its buttons open.
+    expect(samples.some((s) => s.form?.id.includes('plan.checkin'))).toBe(true);
+    for (const where of ['1001: plan', '3001: plan status', '2001: plan checkin → plan.status']) expect(samples.some((s) => s.where.startsWith(where)), where).toBe(true);
   });
 
   it('GIVEN every card WHEN rendered for Discord THEN the builders’ validators accept every embed and button, within 10 embeds and 6,000 in all, and nothing pings', () => {

@@ -15,6 +15,8 @@ import { Dispatcher } from '../../src/delivery/dispatcher.js';
 import { DIALECTS } from '../support/databases.js';
 import { FakePort } from '../support/fakePort.js';
 import { ko } from '../../src/i18n/ko.js';
+import { readFileSync } from 'node:fs';
+import { checkPlan, loadPlan } from '../../src/features/plan/plan.repository.js';
 import { buttonsOf, createHarness, SHIPPED_CONTENT, textOf, type Harness } from '../support/harness.js';
 
 const KST = (day: string, time: string) => new Date(`${day}T${time}:00+09:00`).toISOString();
@@ -116,6 +118,12 @@ const MATRIX: Row[] = [
   cmd('training', ALL),
   cmd('training add', { employee: 'refused:training.error.usage', manager: 'refused:training.error.usage', hr: 'refused:training.error.chat_add', admin: 'refused:training.error.chat_add' }),
   cmd('stats training', { employee: 'refused:stats.error.employee', manager: 'ok', hr: 'ok', admin: 'ok' }, 'stats.training'),
+  // The integrity plan (issue 15): its owners are 행정국, whose manager is 2001.
+  cmd('plan', ALL),
+  cmd('plan checkin', ALL),
+  cmd('plan checkin S1-1-1 at_risk', { employee: 'refused:plan.error.not_owner', manager: 'ok', hr: 'refused:plan.error.not_owner', admin: 'refused:plan.error.not_owner' }),
+  cmd('plan status', AUTHORS, 'plan.status'),
+  cmd('report plan', OPERATORS, 'report.plan'),
   cmd('schedule', OPERATORS),
   cmd('schedule list', OPERATORS),
   cmd('schedule pause daily-quiz', OPERATORS, 'schedule.pause'),
@@ -176,6 +184,8 @@ async function fixture(): Promise<Fixture> {
   const draft = await send('2001', { audience: '행정국/감사과' });
   const form = await h.command('2001', 'announce');
   if (form.kind !== 'form') throw new Error('expected a form');
+  const plan = readFileSync('examples/plan.yaml', 'utf8').replace(/owner: \S+/g, 'owner: 행정국').replace(/ {4}member: .*\n/g, '');
+  await loadPlan(h.services.db, (await checkPlan(h.services.db, plan)).plan!, h.clock.now().toISOString());
   const statuses = (await h.services.db.selectFrom('announcements').select('status').orderBy('id').execute()).map((a) => a.status);
   expect(statuses).toEqual(['sent', 'scheduled', 'sent', 'draft']);
   return { sentByManager: sent.id, scheduledByManager: scheduled.id, sentByOtherManager: other.id, draftSend: draft.send, formId: form.form.id };

@@ -82,8 +82,8 @@ describe('parseSchedules: a valid file', () => {
     expect(schedules.map((s) => s.audience)).toEqual([{ all: true }, { all: true }]);
   });
 
-  it('GIVEN each schedule kind THEN all six are accepted', () => {
-    const kinds = ['quiz', 'nudge', 'pledge_reminder', 'pulse_reminder', 'training_reminder', 'announcement', 'digest'];
+  it('GIVEN each schedule kind THEN all eight are accepted', () => {
+    const kinds = ['quiz', 'nudge', 'pledge_reminder', 'pulse_reminder', 'training_reminder', 'plan_checkin', 'announcement', 'digest'];
     const { schedules, problems } = parse(...kinds.map((kind) => quiz({ name: kind.replace('_', '-'), kind })));
     expect(problems).toEqual([]);
     expect(schedules.map((s) => s.kind)).toEqual(kinds);
@@ -115,7 +115,7 @@ describe('parseSchedules: each problem names the schedule and its code', () => {
     const problem = onlyProblem(quiz({ kind: 'poll' }));
     expect(problem.schedule).toBe('daily-quiz');
     expect(problem.code).toBe('schedule.error.kind');
-    expect(String(problem.params?.['allowed']).split(', ')).toEqual(['quiz', 'nudge', 'pledge_reminder', 'pulse_reminder', 'training_reminder', 'announcement', 'digest']);
+    expect(String(problem.params?.['allowed']).split(', ')).toEqual(['quiz', 'nudge', 'pledge_reminder', 'pulse_reminder', 'training_reminder', 'plan_checkin', 'announcement', 'digest']);
   });
 
   it('GIVEN an unknown role in the audience THEN schedule.error.role naming it', () => {

@@ -15,6 +15,7 @@ import { context, fields, text, type Block } from '../../ui/card.js';
 import { isWithin } from '../people/audience.js';
 import { departmentById, recordAudit, UNASSIGNED_DEPARTMENT } from '../people/people.repository.js';
 import { pulseSummaryLines } from '../pulse/pulse.report.js';
+import { planReportReply } from '../plan/plan.commands.js';
 import { annualReport } from './annual.js';
 import { trainingStatsReply } from '../training/training.handlers.js';
 import { renderParticipationChart } from './chart.js';
@@ -161,6 +162,7 @@ const report: CommandRoute = {
   roles: OPERATORS,
   helpKey: 'help.report',
   async handle(ctx, args) {
+    if (args[0]?.toLowerCase() === 'plan') return planReportReply(ctx, args.slice(1));
     if (args[0]?.toLowerCase() !== 'annual' || !args[1] || !/^\d{4}$/.test(args[1])) throw new UserError('report.error.usage');
     const year = Number(args[1]);
     const built = await annualReport(year, exportBase(ctx));

@@ -1,0 +1,166 @@
+/**
+ * The integrity plan tracker through the real engine (issue 15), on SQLite and PostgreSQL: the example
+ * plan loads whole or not at all, a changed plan is a new version with check-ins kept on the old
+ * task, one check-in per task and month, a manager answering for an owner, roles in the views, the
+ * check-in schedule with reminders that stop, and the planning group's report.
+ */
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { composers, planners } from '../../src/app.js';
+import { Dispatcher } from '../../src/delivery/dispatcher.js';
+import type { Reply } from '../../src/engine/reply.js';
+import { loadPlanFile, PlanError } from '../../src/features/plan/plan.commands.js';
+import { checkPlan, loadPlan } from '../../src/features/plan/plan.repository.js';
+import { readXlsx } from '../../src/features/stats/xlsx.js';
+import { Scheduler } from '../../src/scheduler/scheduler.js';
+import type { Form } from '../../src/ui/form.js';
+import { DIALECTS, type DialectName } from '../support/databases.js';
+import { FakePort } from '../support/fakePort.js';
+import { buttonsOf, createHarness, SHIPPED_CONTENT, textOf, type Harness } from '../support/harness.js';
+
+const KST = (day: string, time: string) => new Date(`${day}T${time}:00+09:00`).toISOString();
+const EXAMPLE = 'examples/plan.yaml';
+const ROSTER = readFileSync('examples/roster.csv', 'utf8');
+const errorOf = (reply: Reply) => (reply.kind === 'ephemeral' ? reply.error?.code : undefined);
+const formOf = (reply: Reply): Form => {
+  if (reply.kind !== 'form') throw new Error(`expected a form, got ${reply.kind}: ${textOf(reply)}`);
+  return reply.form;
+};
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+  h = undefined as unknown as Harness;
+});
+
+async function harness(dialect: DialectName, schedules?: string): Promise<Harness> {
+  h = await createHarness({ dialect, contentDirs: [SHIPPED_CONTENT], roster: ROSTER, start: KST('2026-06-01', '09:30'), ...(schedules ? { schedules } : {}) });
+  await loadPlanFile(h.services.db, 'ko', EXAMPLE, h.clock.now().toISOString());
+  return h;
+}
+
+const count = async (table: 'plans' | 'plan_tasks' | 'plan_checkins') => Number((await h.services.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+describe.each(DIALECTS)('integrity plan tracker (%s)', (dialect) => {
+  it('GIVEN the example plan WHEN loaded THEN 3 strategies, 6 core and 15 detailed tasks; loading it again adds no version', async () => {
+    await harness(dialect);
+    expect(await count('plans')).toBe(1);
+    expect(await count('plan_tasks')).toBe(15);
+    const again = await loadPlanFile(h.services.db, 'ko', EXAMPLE, h.clock.now().toISOString());
+    expect(again.status).toBe('unchanged');
+    expect(await count('plans')).toBe(1);
+    const view = textOf(await h.command('1001', 'plan'));
+    expect(view.match(/^\*\*S\d /gm)).toHaveLength(3);
+    expect(view.match(/^▸ /gm)).toHaveLength(6);
+    expect(view).not.toContain('메모');
+  });
+
+  it('GIVEN a task owned by a department missing from the roster THEN the error names the task and nothing is loaded', async () => {
+    h = await createHarness({ dialect, contentDirs: [SHIPPED_CONTENT], roster: ROSTER, start: KST('2026-06-01', '09:30') });
+    const bad = readFileSync(EXAMPLE, 'utf8').replace('owner: 시장실', 'owner: 없는국/없는과');
+    const checked = await checkPlan(h.services.db, bad);
+    expect(checked.plan).toBeUndefined();
+    expect(checked.problems).toEqual([{ item: 'S1-2-1', field: 'owner', code: 'plan.check.owner_unknown', params: { value: '없는국/없는과' } }]);
+    await expect(loadPlanFile(h.services.db, 'en', '/nonexistent/plan.yaml', h.clock.now().toISOString())).rejects.toThrow(PlanError);
+    expect(await count('plans')).toBe(0);
+  });
+
+  it('GIVEN a check-in WHEN the same form is submitted twice THEN one check-in is kept; a changed plan is a new version and the check-in stays on its task', async () => {
+    await harness(dialect);
+    // 1004 manages 행정국/총무과, the owner of S1-1-1.
+    const form = formOf(await h.command('1004', 'plan', 'checkin', 'S1-1-1', 'at_risk'));
+    const fields = { progress: '40', note: '일정 조정 중', evidence: 'DOC-2026-001' };
+    expect(textOf(await h.submit('1004', form.id, fields))).toContain('S1-1-1 2026-06 점검을 기록했습니다: 위험 40%');
+    expect(errorOf(await h.submit('1004', form.id, fields))).toBe('plan.error.already');
+    expect(await count('plan_checkins')).toBe(1);
+    const before = await h.services.db.selectFrom('plan_checkins').select('plan_task_id').executeTakeFirstOrThrow();
+
+    const file = (await checkPlan(h.services.db, readFileSync(EXAMPLE, 'utf8').replace('전 직원 청렴교육 이수', '전 직원 청렴교육 100% 이수'))).plan!;
+    const revised = await loadPlan(h.services.db, file, h.clock.now().toISOString());
+    expect([revised.status, revised.plan.version]).toEqual(['revised', 2]);
+    const after = await h.services.db.selectFrom('plan_checkins').select('plan_task_id').executeTakeFirstOrThrow();
+    expect(after.plan_task_id).toBe(before.plan_task_id);
+    const oldTask = await h.services.db.selectFrom('plan_tasks').innerJoin('plans', 'plans.id', 'plan_tasks.plan_id').select(['plans.version', 'plan_tasks.task_key']).where('plan_tasks.id', '=', after.plan_task_id).executeTakeFirstOrThrow();
+    expect(oldTask).toEqual({ version: 1, task_key: 'S1-1-1' });
+    // The new version still knows this month's check-in for the task: no second one.
+    expect(errorOf(await h.command('1004', 'plan', 'checkin', 'S1-1-1', 'done'))).toBe('plan.error.already');
+    expect(textOf(await h.command('1002', 'plan', 'status'))).toContain('일정 조정 중');
+  });
+
+  it('GIVEN roles THEN an employee cannot check in for another department or read notes; a manager sees only their subtree', async () => {
+    await harness(dialect);
+    expect(errorOf(await h.command('1001', 'plan', 'checkin', 'S1-1-1', 'done'))).toBe('plan.error.not_owner');
+    expect(errorOf(await h.command('1001', 'plan', 'status'))).toBe('error.forbidden');
+    // 1007 manages 경제국: answers for 경제국/투자유치과 too, and sees that subtree.
+    const form = formOf(await h.command('1007', 'plan', 'checkin', 'S2-1-3', 'done'));
+    expect(errorOf(await h.submit('1007', form.id, { progress: '90', note: '', evidence: '' }))).toBe('plan.error.done_progress');
+    expect(errorOf(await h.submit('1007', form.id, { progress: '1000', note: '', evidence: '' }))).toBe('plan.error.progress');
+    expect(textOf(await h.submit('1007', form.id, { progress: '100', note: '', evidence: '' }))).toContain('정성실 님 대신');
+    // A linked figure the statistics do not have (no one on their roster yet) is shown as such and never flagged.
+    const officer = textOf(await h.command('1002', 'plan', 'status'));
+    expect(officer).toContain('퀴즈 참여율 집계 없음 (목표 80%)');
+    expect(officer).not.toContain('지표 미달: 퀴즈 참여율');
+    expect(textOf(await h.command('1002', 'plan', 'status', '경제국'))).not.toContain('S1-1-1');
+    const status = textOf(await h.command('1007', 'plan', 'status'));
+    expect(status).toContain('S2-1-3');
+    expect(status).toContain('S3-1-2');
+    expect(status).not.toContain('S1-1-1');
+    expect(errorOf(await h.command('1006', 'plan', 'status', '행정국'))).toBe('plan.error.out_of_scope');
+  });
+
+  it('GIVEN the plan_checkin schedule THEN owners are asked, reminded up to the maximum, and nobody who checked in is asked again', async () => {
+    const schedules = ['schedules:', '  - name: plan-checkin', '    kind: plan_checkin', '    cron: "0 10 * * 1"', '    audience: all', '    delivery: dm', '    workingDaysOnly: true'].join('\n');
+    h = await createHarness({ dialect, contentDirs: [SHIPPED_CONTENT], roster: ROSTER, start: KST('2026-06-01', '09:30'), env: { PROBITY_PLAN_CHECKIN_MAX: '2' }, schedules });
+    await loadPlanFile(h.services.db, 'ko', EXAMPLE, h.clock.now().toISOString());
+    for (const no of ['1002', '1004', '1006', '1007', '1008']) await h.command(no, 'whoami');
+    const port = new FakePort('console');
+    const dispatcher = new Dispatcher(h.services, [port], { composers, sleep: async () => undefined });
+    const scheduler = new Scheduler(h.services, planners);
+    const sentTo = () => port.sent.map((s) => (s.recipient.kind === 'user' ? s.recipient.userId : '')).sort();
+    h.clock.set(KST('2026-06-01', '10:00'));
+    await scheduler.runDue();
+    await dispatcher.drainDue();
+    // Owners: 1002 (named on S1-1-2), the managers of the owner departments (행정국 has none: no one is asked for S1-2-2).
+    expect(sentTo()).toEqual(['1002', '1004', '1006', '1007', '1008']);
+    const ask = port.sent.find((s) => s.recipient.kind === 'user' && s.recipient.userId === '1006')!;
+    expect(textOf({ kind: 'ephemeral', message: ask.message })).toContain('이번 달 청렴 추진계획 점검 요청입니다');
+    // 1006 checks in on both of their tasks; 1004's status button opens the form.
+    for (const taskKey of ['S2-1-3', 'S3-2-1']) {
+      const form = formOf(await h.command('1006', 'plan', 'checkin', taskKey, '순조'));
+      await h.submit('1006', form.id, { progress: '50', note: '', evidence: '' });
+    }
+    const pressed = formOf(await h.press('1004', buttonsOf({ kind: 'ephemeral', message: port.sent.find((s) => s.recipient.kind === 'user' && s.recipient.userId === '1004')!.message })[0]!));
+    expect(pressed.fields.map((f) => f.id)).toEqual(['progress', 'note', 'evidence']);
+    port.sent.length = 0;
+    for (const day of ['2026-06-08', '2026-06-15']) {
+      h.clock.set(KST(day, '10:00'));
+      await scheduler.runDue();
+      await dispatcher.drainDue();
+    }
+    await scheduler.stop();
+    // One reminder each (the maximum of two messages a month), and none for 1006 who answered.
+    expect(sentTo()).toEqual(['1002', '1004', '1007', '1008']);
+    expect(textOf({ kind: 'ephemeral', message: port.sent[0]!.message })).toContain('(2/2)');
+  });
+
+  it('GIVEN check-ins WHEN the report is made THEN a summary sheet and one sheet per strategy, Markdown and HTML with the chart and the at-risk list, audit-logged', async () => {
+    await harness(dialect);
+    const form = formOf(await h.command('1004', 'plan', 'checkin', 'S1-1-1', '위험'));
+    await h.submit('1004', form.id, { progress: '30', note: '강사 섭외 지연', evidence: '' });
+    expect(errorOf(await h.command('1001', 'report', 'plan'))).toBe('error.forbidden');
+    const reply = await h.command('1002', 'report', 'plan', '2026-06-30');
+    if (reply.kind !== 'ephemeral') throw new Error(reply.kind);
+    const [xlsx, md, html] = reply.message.files!;
+    const sheets = await readXlsx(xlsx!.data);
+    expect(sheets.map((s) => s.name)).toEqual(['요약', 'S1 청렴 문화 확산', 'S2 부패 위험 관리', 'S3 청렴 체감도 향상']);
+    expect(sheets[0]!.rows.at(-1)).toEqual(['합계', 15, 0, 1, 2, 0, 12, 2]);
+    const s1 = sheets[1]!.rows.find((r) => r[1] === 'S1-1-1')!;
+    expect([s1[9], s1[10], s1[12]]).toEqual(['위험', 30, '강사 섭외 지연']);
+    const markdown = new TextDecoder().decode(md!.data);
+    expect(markdown).toContain('| S1 청렴 문화 확산 | 5 | 0 | 1 |');
+    expect(markdown).toContain('- S1-1-1 전 직원 청렴교육 이수 (행정국/총무과) — 위험 30%');
+    expect(new TextDecoder().decode(html!.data)).toMatch(/<svg[^>]*>.*<rect[^>]*width="\d+"/s);
+    const audit = await h.services.db.selectFrom('audit_log').select('action').where('action', '=', 'report.plan').execute();
+    expect(audit).toHaveLength(1);
+  });
+});
