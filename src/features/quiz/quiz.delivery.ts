@@ -8,6 +8,7 @@ import { effectiveLocale } from '../people/people.js';
 import { channelInvitation, questionCard } from './quiz.cards.js';
 import { names, todaysQuestion } from './quiz.handlers.js';
 import { quizDayState } from './quiz.repository.js';
+import { campaignByKey, scheduleCampaignKey } from '../holdout/holdout.repository.js';
 
 /**
  * Each member's own question by DM; and, for an organisation-wide schedule where Discord has a quiz
@@ -15,9 +16,11 @@ import { quizDayState } from './quiz.repository.js';
  * they ask for them.
  */
 export const planQuiz: Planner = async (services, trx, schedule, slot) => {
-  const recipients = await audienceRecipients(trx, schedule);
+  const recipients = await audienceRecipients(trx, schedule, slot);
   const discordChannel = services.config.discord?.quizChannelId;
-  if (schedule.delivery.kind === 'dm' && schedule.audience.all && discordChannel) recipients.push({ memberId: null, recipient: channelRecipient('discord', discordChannel) });
+  // No channel invitation while a holdout runs: the held-out would see it too.
+  const holdout = (await campaignByKey(trx, scheduleCampaignKey(schedule.name)))?.active === 1;
+  if (schedule.delivery.kind === 'dm' && schedule.audience.all && discordChannel && !holdout) recipients.push({ memberId: null, recipient: channelRecipient('discord', discordChannel) });
   return { payload: { quizDay: slot.day }, recipients };
 };
 

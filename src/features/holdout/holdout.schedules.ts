@@ -1,0 +1,48 @@
+/**
+ * Holdouts on schedules (schedules.yaml): read with the schedule, checked against the content's topics
+ * and against what is already under way, and saved as campaigns at start.
+ */
+import type { Kysely } from 'kysely';
+import type { Database, ScheduleKind } from '../../db/schema.js';
+import type { DeliveryTarget, ScheduleDefinition, ScheduleProblem } from '../../scheduler/schedules.js';
+import { readCampaignSpec, type CampaignSpec, type SpecProblem } from './holdout.js';
+import { declareCampaign, redeclaration, retireScheduleCampaigns, scheduleCampaignKey } from './holdout.repository.js';
+
+/** Kinds whose deliveries may hold people out; the pledge reminder chases a legally required pledge. */
+const HOLDOUT_KINDS: readonly ScheduleKind[] = ['quiz', 'nudge'];
+
+/** A schedule entry's holdout, if it declares one; problems are reported under the schedule's name. */
+export function readScheduleHoldout(item: Readonly<Record<string, unknown>>, name: string, kind: unknown, delivery: DeliveryTarget | undefined, problems: ScheduleProblem[]): CampaignSpec | undefined {
+  const found: SpecProblem[] = [];
+  const spec = readCampaignSpec(item, null, found);
+  problems.push(...found.map((p) => ({ schedule: name, code: p.code, ...(p.params ? { params: p.params } : {}) })));
+  if (item['holdout'] === undefined) return undefined;
+  if (kind === 'pledge_reminder') problems.push({ schedule: name, code: 'holdout.error.legally_required_pledge' });
+  else if (!HOLDOUT_KINDS.includes(kind as ScheduleKind)) problems.push({ schedule: name, code: 'holdout.error.kind' });
+  // A channel post reaches whoever reads the channel: nobody can be held out of it.
+  else if (delivery?.kind === 'channel') problems.push({ schedule: name, code: 'holdout.error.channel' });
+  return spec;
+}
+
+/**
+ * Checks the schedules' holdouts (topics exist; a campaign under way keeps its declaration) and, when
+ * all is well, saves them; schedules that dropped their holdout stop holding anyone out.
+ */
+export async function syncScheduleCampaigns(db: Kysely<Database>, definitions: readonly ScheduleDefinition[], topics: Readonly<Record<string, unknown>>, nowIso: string): Promise<ScheduleProblem[]> {
+  const problems: ScheduleProblem[] = [];
+  const known = Object.keys(topics).sort();
+  for (const def of definitions) {
+    if (!def.holdout) continue;
+    if (def.holdout.topic !== null && !known.includes(def.holdout.topic)) {
+      problems.push({ schedule: def.name, code: 'holdout.error.topic_unknown', params: { value: def.holdout.topic, known: known.join(', ') } });
+    } else if (await redeclaration(db, scheduleCampaignKey(def.name), def.holdout)) {
+      problems.push({ schedule: def.name, code: 'holdout.error.redeclared' });
+    }
+  }
+  if (problems.length > 0) return problems;
+  await db.transaction().execute(async (trx) => {
+    for (const def of definitions) if (def.holdout) await declareCampaign(trx, scheduleCampaignKey(def.name), 'schedule', def.holdout, nowIso);
+    await retireScheduleCampaigns(trx, definitions.filter((d) => d.holdout).map((d) => scheduleCampaignKey(d.name)));
+  });
+  return [];
+}
