@@ -17,6 +17,7 @@ import { importRoster, type RosterPreview } from './features/people/roster.impor
 import { readRosterFile, RosterFileError, type RosterFile } from './features/people/rosterFile.js';
 import { offerWelcomePledge } from './features/pledges/welcome.js';
 import { syncPledges } from './features/pledges/pledges.repository.js';
+import { effectCli } from './features/holdout/holdout.report.js';
 import { t, translator } from './i18n/index.js';
 import { localDay, systemClock } from './time.js';
 
@@ -283,6 +284,7 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env?: R
       return exportCommand(config, [sub ?? '', ...rest], io);
     case 'report':
       if (sub === 'annual') return reportCommand(config, rest, io);
+      if (sub === 'effect') return reportingUserErrors(config, io, async () => (io.out(await withStats(config, (source) => effectCli(source, rest[0]))), 0));
       break;
     case 'backup':
       return backupCommand(config, [sub ?? '', ...rest].filter((a) => a !== ''), io);

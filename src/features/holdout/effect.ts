@@ -43,3 +43,35 @@ export function newcombe(x1: number, n1: number, x2: number, n2: number, z = Z95
     upper: estimate + Math.sqrt((a.upper - p1) ** 2 + (p2 - b.lower) ** 2),
   };
 }
+
+export interface GroupCounts {
+  /** Members assigned to the group. */
+  assigned: number;
+  /** Members whose outcome could be measured. */
+  n: number;
+  /** Of those, how many had the outcome. */
+  x: number;
+}
+
+export interface Comparison {
+  treated: GroupCounts;
+  heldOut: GroupCounts;
+  /** Treated − held out, with its 95% interval; null when either group is below the minimum size. */
+  difference: Difference | null;
+}
+
+/** Treated against held out, one outcome per member; nothing is estimated from a group below `minGroupSize`. */
+export function compareGroups(assigned: readonly { memberId: number; heldOut: boolean }[], outcomes: ReadonlyMap<number, boolean | null>, minGroupSize: number): Comparison {
+  const treated: GroupCounts = { assigned: 0, n: 0, x: 0 };
+  const heldOut: GroupCounts = { assigned: 0, n: 0, x: 0 };
+  for (const a of assigned) {
+    const group = a.heldOut ? heldOut : treated;
+    group.assigned++;
+    const outcome = outcomes.get(a.memberId);
+    if (outcome === null || outcome === undefined) continue;
+    group.n++;
+    if (outcome) group.x++;
+  }
+  const shown = treated.n >= Math.max(minGroupSize, 1) && heldOut.n >= Math.max(minGroupSize, 1);
+  return { treated, heldOut, difference: shown ? newcombe(treated.x, treated.n, heldOut.x, heldOut.n) : null };
+}
