@@ -17,6 +17,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('weeks', 'integer', (c) => c.notNull())
     /** The declared start, or the day the campaign first reached anyone (set once). */
     .addColumn('start_day', 'text')
+    /** JSON: what the treated get beyond the delivery itself, e.g. { topicWeights } of a quiz schedule. */
+    .addColumn('treatment', 'text')
     /** 0 once its schedule no longer declares the holdout: nobody is held out any more, the report stays. */
     .addColumn('active', 'integer', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())

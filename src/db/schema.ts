@@ -240,6 +240,7 @@ export interface CampaignTable {
   topic: string | null;
   weeks: number;
   start_day: string | null;
+  treatment: string | null;
   active: number;
   created_at: string;
 }

@@ -4,7 +4,8 @@
  * the effect report for officers only, a letter with a holdout, and the refusals.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { planners } from '../../src/app.js';
+import { composers, planners } from '../../src/app.js';
+import { toSchedule } from '../../src/scheduler/schedules.repository.js';
 import type { Reply } from '../../src/engine/reply.js';
 import { newcombe } from '../../src/features/holdout/effect.js';
 import { effectReport } from '../../src/features/holdout/holdout.report.js';
@@ -137,11 +138,37 @@ describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
     expect((await h.services.db.selectFrom('announcements').select(['recipients', 'mandatory']).executeTakeFirstOrThrow())).toEqual({ recipients: EVERYONE.length - 2, mandatory: 0 });
   });
 
+  it('GIVEN a quiz schedule with topic weights THEN its treated members are asked on the weighted topic, and the weights belong to the declaration', async () => {
+    const weighted = `${schedules('0.25')}    topicWeights: { budget-execution: 100, graft-act: 0 }\n`;
+    h = await createHarness({ dialect, roster: ROSTER, start: KST('2026-11-30', '08:50'), schedules: weighted });
+    const scheduler = new Scheduler(h.services, planners);
+    h.clock.set(KST('2026-11-30', '09:00'));
+    await scheduler.runDue();
+    await scheduler.stop();
+    const jobRun = await h.services.db.selectFrom('job_runs').selectAll().executeTakeFirstOrThrow();
+    const schedule = toSchedule(await h.services.db.selectFrom('schedules').selectAll().executeTakeFirstOrThrow());
+    const rows = await h.services.db.selectFrom('deliveries').selectAll().execute();
+    for (const delivery of rows) {
+      const member = await h.services.db.selectFrom('members').selectAll().where('id', '=', delivery.member_id!).executeTakeFirstOrThrow();
+      expect(await composers['quiz']!(h.services, { delivery, jobRun, schedule, member, platform: 'console' })).not.toBeNull();
+    }
+    const topics = await h.services.db.selectFrom('quiz_assignments').innerJoin('questions', 'questions.id', 'quiz_assignments.question_id').select('questions.topic').execute();
+    expect(topics).toHaveLength(EVERYONE.length - 6);
+    expect(new Set(topics.map((t) => t.topic))).toEqual(new Set(['budget-execution']));
+    // Changing the weights of a campaign under way is changing its declaration.
+    const changed = parseSchedules(weighted.replace('graft-act: 0', 'graft-act: 1'), 'Asia/Seoul').schedules;
+    expect((await syncScheduleCampaigns(h.services.db, changed, h.services.content.topics, h.clock.now().toISOString())).map((p) => p.code)).toEqual(['holdout.error.redeclared']);
+    const unknownTopic = parseSchedules(weighted.replace('graft-act: 0', 'bribes: 2').replace('daily-quiz', 'other-quiz'), 'Asia/Seoul').schedules;
+    expect((await syncScheduleCampaigns(h.services.db, unknownTopic, h.services.content.topics, h.clock.now().toISOString())).map((p) => p.code)).toEqual(['holdout.error.topic_unknown']);
+  });
+
   it('refuses a holdout on the pledge reminder, on other kinds and on channel posts, naming the schedule', () => {
     const entry = (kind: string, delivery = 'dm') => `schedules:\n  - name: s-${kind.replace("_", "-")}\n    kind: ${kind}\n    cron: "0 9 * * 1-5"\n    delivery: ${delivery}\n    holdout: 0.1\n    outcome: participation\n`;
     expect(parseSchedules(entry('pledge_reminder'), 'Asia/Seoul').problems).toEqual([{ schedule: 's-pledge-reminder', code: 'holdout.error.legally_required_pledge' }]);
     expect(parseSchedules(entry('pulse_reminder'), 'Asia/Seoul').problems.map((p) => p.code)).toEqual(['holdout.error.kind']);
     expect(parseSchedules(entry('nudge', 'channel:slack:C123'), 'Asia/Seoul').problems.map((p) => p.code)).toEqual(['holdout.error.channel']);
+    expect(parseSchedules(entry('nudge').replace('holdout: 0.1', 'topicWeights: { graft-act: 2 }\n    holdout: 0.1'), 'Asia/Seoul').problems.map((p) => p.code)).toEqual(['holdout.error.weights_kind']);
+    expect(parseSchedules(entry('quiz').replace(/    holdout: 0.1\n    outcome: participation\n/, '    topicWeights: { graft-act: 2 }\n'), 'Asia/Seoul').problems.map((p) => p.code)).toEqual(['holdout.error.weights_without_holdout']);
     expect(parseSchedules(entry('nudge'), 'Asia/Seoul').schedules[0]?.holdout).toEqual({ fraction: 0.1, outcome: 'participation', topic: null, weeks: 4, start: null });
   });
 });

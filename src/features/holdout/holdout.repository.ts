@@ -16,7 +16,8 @@ export const scheduleCampaignKey = (name: string) => `schedule:${name}`;
 export const letterCampaignKey = (announcementId: number) => `letter:${announcementId}`;
 
 export function specOf(row: CampaignRow): CampaignSpec {
-  return { fraction: row.holdout, outcome: row.outcome as Outcome, topic: row.topic, weeks: row.weeks, start: row.start_day };
+  const treatment = row.treatment ? (JSON.parse(row.treatment) as { topicWeights?: Record<string, number> }) : {};
+  return { fraction: row.holdout, outcome: row.outcome as Outcome, topic: row.topic, weeks: row.weeks, start: row.start_day, ...(treatment.topicWeights ? { topicWeights: treatment.topicWeights } : {}) };
 }
 
 export async function campaignByKey(db: DbOrTrx, key: string): Promise<CampaignRow | undefined> {
@@ -40,7 +41,8 @@ export async function redeclaration(db: DbOrTrx, key: string, spec: CampaignSpec
 
 /** Saves a campaign's declaration (a new one, or one nobody has been assigned to yet) and makes it active. */
 export async function declareCampaign(db: DbOrTrx, key: string, source: CampaignRow['source'], spec: CampaignSpec, nowIso: string): Promise<void> {
-  const values = { holdout: spec.fraction, outcome: spec.outcome, topic: spec.topic, weeks: spec.weeks, active: 1 };
+  const treatment = spec.topicWeights ? JSON.stringify({ topicWeights: spec.topicWeights }) : null;
+  const values = { holdout: spec.fraction, outcome: spec.outcome, topic: spec.topic, weeks: spec.weeks, treatment, active: 1 };
   const row = await campaignByKey(db, key);
   if (!row) {
     await db.insertInto('campaigns').values({ key, source, ...values, start_day: spec.start, created_at: nowIso }).onConflict((oc) => oc.column('key').doNothing()).execute();

@@ -16,12 +16,28 @@ export function readScheduleHoldout(item: Readonly<Record<string, unknown>>, nam
   const found: SpecProblem[] = [];
   const spec = readCampaignSpec(item, null, found);
   problems.push(...found.map((p) => ({ schedule: name, code: p.code, ...(p.params ? { params: p.params } : {}) })));
-  if (item['holdout'] === undefined) return undefined;
+  const weights = readTopicWeights(item['topicWeights'], name, problems);
+  if (item['topicWeights'] !== undefined && kind !== 'quiz') problems.push({ schedule: name, code: 'holdout.error.weights_kind' });
+  if (item['holdout'] === undefined) {
+    if (item['topicWeights'] !== undefined) problems.push({ schedule: name, code: 'holdout.error.weights_without_holdout' });
+    return undefined;
+  }
   if (kind === 'pledge_reminder') problems.push({ schedule: name, code: 'holdout.error.legally_required_pledge' });
   else if (!HOLDOUT_KINDS.includes(kind as ScheduleKind)) problems.push({ schedule: name, code: 'holdout.error.kind' });
   // A channel post reaches whoever reads the channel: nobody can be held out of it.
   else if (delivery?.kind === 'channel') problems.push({ schedule: name, code: 'holdout.error.channel' });
-  return spec;
+  return spec && weights ? { ...spec, topicWeights: weights } : spec;
+}
+
+/** `topicWeights: { graft-act: 3, budget-execution: 0 }`: each a number from 0 to 100. */
+function readTopicWeights(raw: unknown, name: string, problems: ScheduleProblem[]): Record<string, number> | undefined {
+  if (raw === undefined) return undefined;
+  const ok = typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.values(raw).every((w) => typeof w === 'number' && w >= 0 && w <= 100);
+  if (!ok || Object.keys(raw).length === 0) {
+    problems.push({ schedule: name, code: 'holdout.error.weights' });
+    return undefined;
+  }
+  return { ...(raw as Record<string, number>) };
 }
 
 /**
@@ -33,8 +49,9 @@ export async function syncScheduleCampaigns(db: Kysely<Database>, definitions: r
   const known = Object.keys(topics).sort();
   for (const def of definitions) {
     if (!def.holdout) continue;
-    if (def.holdout.topic !== null && !known.includes(def.holdout.topic)) {
-      problems.push({ schedule: def.name, code: 'holdout.error.topic_unknown', params: { value: def.holdout.topic, known: known.join(', ') } });
+    const unknown = [def.holdout.topic ?? [], Object.keys(def.holdout.topicWeights ?? {})].flat().filter((topic) => !known.includes(topic));
+    if (unknown.length > 0) {
+      problems.push({ schedule: def.name, code: 'holdout.error.topic_unknown', params: { value: unknown.join(', '), known: known.join(', ') } });
     } else if (await redeclaration(db, scheduleCampaignKey(def.name), def.holdout)) {
       problems.push({ schedule: def.name, code: 'holdout.error.redeclared' });
     }

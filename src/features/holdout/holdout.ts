@@ -28,6 +28,8 @@ export interface CampaignSpec {
   weeks: number;
   /** The declared start; when absent, the day the campaign first reaches anyone. */
   start: Day | null;
+  /** A quiz schedule's topic weights for its treated members (over PROBITY_QUIZ_TOPIC_WEIGHTS). */
+  topicWeights?: Readonly<Record<string, number>>;
 }
 
 export interface SpecProblem {
@@ -78,7 +80,8 @@ export function readCampaignSpec(raw: Readonly<Record<string, unknown>>, topics:
 
 /** Two declarations are the same experiment. */
 export function sameSpec(a: CampaignSpec, b: CampaignSpec): boolean {
-  return a.fraction === b.fraction && a.outcome === b.outcome && a.topic === b.topic && a.weeks === b.weeks && (a.start === null || b.start === null || a.start === b.start);
+  const weights = (s: CampaignSpec) => JSON.stringify(Object.entries(s.topicWeights ?? {}).sort(([x], [y]) => (x < y ? -1 : 1)));
+  return a.fraction === b.fraction && a.outcome === b.outcome && a.topic === b.topic && a.weeks === b.weeks && weights(a) === weights(b) && (a.start === null || b.start === null || a.start === b.start);
 }
 
 /** The outcome window: from the start, for `weeks` weeks (`to` exclusive). */
