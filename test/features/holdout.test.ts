@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { composers, planners } from '../../src/app.js';
+import { importRoster } from '../../src/features/people/roster.import.js';
 import { toSchedule } from '../../src/scheduler/schedules.repository.js';
 import type { Reply } from '../../src/engine/reply.js';
 import { newcombe } from '../../src/features/holdout/effect.js';
@@ -81,13 +82,21 @@ describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
     expect(heldOut.filter((no) => no.startsWith('5') || no === '4001')).toHaveLength(3);
     expect(await deliveredNos('quiz')).toEqual(EVERYONE.filter((no) => !heldOut.includes(no)).sort());
 
-    // The next slot: nobody is reassigned and the held-out still get nothing.
-    h.clock.set(KST('2026-12-01', '09:00'));
-    await scheduler.runDue();
     await scheduler.stop();
-    expect(await heldOutNos('schedule:daily-quiz')).toEqual(heldOut);
-    expect(Number((await h.services.db.selectFrom('holdout_assignments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBe(EVERYONE.length);
-    expect((await deliveredNos('quiz')).filter((no) => heldOut.includes(no))).toEqual([]);
+
+    // A restart and a roster change: one member moves to 복지국, a newcomer joins 감사과. Nobody
+    // already assigned moves; the newcomer is assigned within 감사과 (round(0.25 · 14) = 4: held
+    // out); the held-out still get nothing.
+    const moved = '1000';
+    const changedRoster = ROSTER.replace(`${moved},감사0,a0@city.example,행정국/감사과`, `${moved},감사0,a0@city.example,복지국`) + '\n1100,신입,new@city.example,행정국/감사과,employee,ko';
+    expect((await importRoster(h.services.db, changedRoster, { sync: false, skipInvalid: false, today: '2026-11-30', nowIso: h.clock.now().toISOString(), actorLabel: 'test' })).imported).toBe(true);
+    const restarted = new Scheduler(h.services, planners);
+    h.clock.set(KST('2026-12-01', '09:00'));
+    await restarted.runDue();
+    await restarted.stop();
+    expect(await heldOutNos('schedule:daily-quiz')).toEqual([...heldOut, '1100'].sort());
+    expect(Number((await h.services.db.selectFrom('holdout_assignments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBe(EVERYONE.length + 1);
+    expect((await deliveredNos('quiz')).filter((no) => heldOut.includes(no) || no === '1100')).toEqual([]);
 
     // Every treated member takes the quiz; one of the held-out does so on their own.
     for (const no of EVERYONE.filter((n) => !heldOut.includes(n))) await answerQuiz(no);
@@ -95,15 +104,15 @@ describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
 
     expect(errorOf(await h.command('1000', 'report', 'effect', 'daily-quiz'))).toBe('error.forbidden');
     const shown = textOf(await h.command('3001', 'report', 'effect', 'daily-quiz'));
-    const expected = newcombe(20, 20, 1, 6);
+    const expected = newcombe(20, 20, 1, 7);
     expect(shown).toContain('100.0% (20/20명, 배정 20명)');
-    expect(shown).toContain('16.7% (1/6명, 배정 6명)');
+    expect(shown).toContain('14.3% (1/7명, 배정 7명)');
     expect(shown).toContain(`+${(Math.round(expected.estimate * 1000) / 10).toFixed(1)}%p (95% 신뢰구간 +${(Math.round(expected.lower * 1000) / 10).toFixed(1)} ~ +${(Math.round(expected.upper * 1000) / 10).toFixed(1)}%p)`);
     expect(shown).toContain('2026-11-30 ~ 2026-12-14');
     expect(await h.services.db.selectFrom('audit_log').select('action').where('action', '=', 'report.effect').execute()).toHaveLength(1);
 
     // Below the minimum group size nothing is estimated.
-    const source = { db: h.services.db, t: translator('ko'), today: '2026-12-01', config: { minGroupSize: 7 } };
+    const source = { db: h.services.db, t: translator('ko'), today: '2026-12-01', config: { minGroupSize: 8 } };
     expect((await effectReport(source, 'daily-quiz')).comparison.difference).toBeNull();
     expect(errorOf(await h.command('3001', 'report', 'effect', 'weekly-nudge'))).toBe('holdout.report.unknown');
 
