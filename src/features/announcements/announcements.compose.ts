@@ -243,10 +243,11 @@ export const send: ActionRoute = {
     const members = await resolveAudience(ctx.db, 'all' in audience ? { all: true } : { all: false, departments: audience.departments, roles: [] });
     const day = draft.send_at ? localDay(new Date(draft.send_at), ctx.config.timezone) : ctx.today;
     const planned = await ctx.db.transaction().execute(async (trx) => {
+      // The status change is the lock: a double click or a second instance plans nothing.
+      if (!(await transition(trx, draft.id, 'draft', { status: draft.send_at ? 'scheduled' : 'sent', day, recipients: members.length, confirmed_at: ctx.nowIso }))) return null;
       // A letter with a holdout goes to those not held out; they alone are its audience.
       const reached = await withoutHeldOut(trx, letterCampaignKey(draft.id), members, day, ctx.nowIso);
-      // The status change is the lock: a double click or a second instance plans nothing.
-      if (!(await transition(trx, draft.id, 'draft', { status: draft.send_at ? 'scheduled' : 'sent', day, recipients: reached.length, confirmed_at: ctx.nowIso }))) return null;
+      if (reached.length !== members.length) await trx.updateTable('announcements').set({ recipients: reached.length }).where('id', '=', draft.id).execute();
       const { planned } = await planOneOff(trx, {
         kind: 'announcement',
         key: announcementKey(draft.id),
