@@ -16,7 +16,7 @@ import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { parseSchedules } from '../../src/scheduler/schedules.js';
 import type { Form } from '../../src/ui/form.js';
 import { DIALECTS } from '../support/databases.js';
-import { buttonsOf, createHarness, textOf, type Harness } from '../support/harness.js';
+import { buttonsOf, createHarness, SHIPPED_CONTENT, textOf, type Harness } from '../support/harness.js';
 
 const KST = (day: string, time: string) => new Date(`${day}T${time}:00+09:00`).toISOString();
 const errorOf = (reply: Reply) => (reply.kind === 'ephemeral' ? reply.error?.code : undefined);
@@ -53,7 +53,7 @@ async function heldOutNos(key: string): Promise<string[]> {
   return rows.map((r) => r.employee_no!);
 }
 
-async function deliveredNos(kind: 'quiz' | 'announcement'): Promise<string[]> {
+async function deliveredNos(kind: 'quiz' | 'nudge' | 'announcement'): Promise<string[]> {
   const rows = await h.services.db
     .selectFrom('deliveries')
     .innerJoin('job_runs', 'job_runs.id', 'deliveries.job_run_id')
@@ -121,6 +121,42 @@ describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
     expect((await syncScheduleCampaigns(h.services.db, changed, h.services.content.topics, h.clock.now().toISOString())).map((p) => p.code)).toEqual(['holdout.error.redeclared']);
     const same = parseSchedules(schedules('0.25'), 'Asia/Seoul').schedules;
     expect(await syncScheduleCampaigns(h.services.db, same, h.services.content.topics, h.clock.now().toISOString())).toEqual([]);
+  });
+
+  it('GIVEN a nudge series measured on topic accuracy THEN the held-out get no nudge and the report counts each person\'s first answer on the topic in the window', async () => {
+    const nudges = `schedules:\n  - name: gift-nudges\n    kind: nudge\n    cron: "0 14 * * 3"\n    holdout: 0.25\n    outcome: topic_accuracy\n    topic: graft-act\n    weeks: 1\n`;
+    h = await createHarness({ dialect, roster: ROSTER, contentDirs: [SHIPPED_CONTENT], start: KST('2026-12-02', '13:50'), schedules: nudges, env: { PROBITY_MIN_GROUP_SIZE: '5' } });
+    const scheduler = new Scheduler(h.services, planners);
+    h.clock.set(KST('2026-12-02', '14:00'));
+    await scheduler.runDue();
+    await scheduler.stop();
+    const heldOut = await heldOutNos('schedule:gift-nudges');
+    expect(heldOut).toHaveLength(6);
+    expect(await deliveredNos('nudge')).toEqual(EVERYONE.filter((no) => !heldOut.includes(no)).sort());
+
+    const question = async (topicIs: boolean) =>
+      (await h.services.db.selectFrom('questions').select('id').where('topic', topicIs ? '=' : '<>', 'graft-act').orderBy('id').executeTakeFirstOrThrow()).id;
+    const [onTopic, offTopic] = [await question(true), await question(false)];
+    const members = await h.services.db.selectFrom('members').select(['id', 'employee_no']).execute();
+    const answer = (memberId: number, questionId: number, day: string, correct: boolean) => ({ member_id: memberId, question_id: questionId, quiz_day: day, choice_index: 0, correct: correct ? 1 : 0, platform: 'console', answered_at: `${day}T01:00:00.000Z` });
+    const rows = members.flatMap((m) => {
+      const held = heldOut.includes(m.employee_no!);
+      return [
+        // Before the window (ignored), the first answer on the topic in it (counted), a later one (ignored), another topic (ignored).
+        answer(m.id, onTopic, '2026-12-01', !held ? false : true),
+        answer(m.id, onTopic, '2026-12-03', !held),
+        answer(m.id, onTopic, '2026-12-04', held),
+        answer(m.id, offTopic, '2026-12-07', held),
+      ];
+    });
+    // Two treated members never answer on the topic in the window: not measured.
+    const unmeasured = members.filter((m) => !heldOut.includes(m.employee_no!)).slice(0, 2).map((m) => m.id);
+    await h.services.db.insertInto('quiz_answers').values(rows.filter((r) => !(unmeasured.includes(r.member_id) && r.quiz_day !== '2026-12-01'))).execute();
+    const shown = textOf(await h.command('4001', 'report', 'effect', 'gift-nudges'));
+    expect(shown).toContain('주제 정답률 (graft-act)');
+    expect(shown).toContain('100.0% (18/18명, 배정 20명)');
+    expect(shown).toContain('0.0% (0/6명, 배정 6명)');
+    expect(shown).toContain('2026-12-02 ~ 2026-12-09');
   });
 
   it('GIVEN a letter with a holdout THEN the held-out are not its audience; a mandatory letter with a holdout is refused and nothing is saved', async () => {
