@@ -9,7 +9,9 @@
  * interval width: 17 points.
  */
 import { describe, expect, it } from 'vitest';
-import { compareGroups } from '../../src/features/holdout/effect.js';
+import { compareGroups, newcombe } from '../../src/features/holdout/effect.js';
+import { effectText } from '../../src/features/holdout/holdout.report.js';
+import { translator } from '../../src/i18n/index.js';
 import { assignHoldout, memberOutcomes, readCampaignSpec, type Candidate, type SpecProblem } from '../../src/features/holdout/holdout.js';
 import { seededRandom } from '../../src/features/quiz/quiz.js';
 import { addDays } from '../../src/time.js';
@@ -128,5 +130,32 @@ describe('the effect estimate on simulated populations', () => {
     expect(result.difference).toBeNull();
     expect(result.heldOut).toEqual({ assigned: 3, n: 3, x: 3 });
     expect(compareGroups(assigned, outcomes, 3).difference).not.toBeNull();
+  });
+});
+
+describe('the effect report text', () => {
+  const campaign = { id: 1, key: 'schedule:weekly-nudge', source: 'schedule' as const, holdout: 0.3, outcome: 'participation', topic: null, weeks: 4, start_day: '2026-03-02', treatment: null, active: 1, created_at: '' };
+  const report = (difference: boolean) => ({
+    name: 'weekly-nudge',
+    campaign,
+    window: { from: '2026-03-02', to: '2026-03-30' },
+    comparison: { treated: { assigned: 28, n: 28, x: 21 }, heldOut: { assigned: 12, n: 12, x: 5 }, difference: difference ? newcombe(21, 28, 5, 12) : null },
+  });
+
+  it('reads in English with the same figures, and says when the window is still open', () => {
+    const text = effectText(translator('en'), report(true), '2026-03-10', 5);
+    expect(text).toContain('Treated: 75.0% (21/28 people, 28 assigned)');
+    expect(text).toContain('Held out: 41.7% (5/12 people, 12 assigned)');
+    expect(text).toMatch(/Difference \(treated − held out\): \+33\.3 points \(95% CI [+−]\d+\.\d to \+\d+\.\d\)/);
+    expect(text).toContain('interim');
+    expect(text).not.toMatch(/[가-힣]/);
+    expect(effectText(translator('en'), report(true), '2026-03-30', 5)).not.toContain('interim');
+  });
+
+  it('shows only the assigned sizes when a group is too small', () => {
+    const text = effectText(translator('ko'), report(false), '2026-04-01', 13);
+    expect(text).toContain('소집단 비공개');
+    expect(text).not.toContain('41.7%');
+    expect(text).not.toContain('%p');
   });
 });
