@@ -108,7 +108,7 @@ describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
     expect(shown).toContain('100.0% (20/20명, 배정 20명)');
     expect(shown).toContain('14.3% (1/7명, 배정 7명)');
     expect(shown).toContain(`+${(Math.round(expected.estimate * 1000) / 10).toFixed(1)}%p (95% 신뢰구간 +${(Math.round(expected.lower * 1000) / 10).toFixed(1)} ~ +${(Math.round(expected.upper * 1000) / 10).toFixed(1)}%p)`);
-    expect(shown).toContain('2026-11-30 ~ 2026-12-14');
+    expect(shown).toContain('2026-11-30 ~ 2026-12-13');
     expect(await h.services.db.selectFrom('audit_log').select('action').where('action', '=', 'report.effect').execute()).toHaveLength(1);
 
     // Below the minimum group size nothing is estimated.
@@ -156,7 +156,7 @@ describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
     expect(shown).toContain('주제 정답률 (graft-act)');
     expect(shown).toContain('100.0% (18/18명, 배정 20명)');
     expect(shown).toContain('0.0% (0/6명, 배정 6명)');
-    expect(shown).toContain('2026-12-02 ~ 2026-12-09');
+    expect(shown).toContain('2026-12-02 ~ 2026-12-08');
   });
 
   it('GIVEN a letter with a holdout THEN the held-out are not its audience; a mandatory letter with a holdout is refused and nothing is saved', async () => {

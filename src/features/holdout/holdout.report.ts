@@ -11,7 +11,7 @@ import { UserError } from '../../engine/errors.js';
 import { ephemeral, type Reply } from '../../engine/reply.js';
 import { recordAudit } from '../people/people.repository.js';
 import type { Translator } from '../../i18n/index.js';
-import type { Day } from '../../time.js';
+import { addDays, type Day } from '../../time.js';
 import { context, fields, type Message } from '../../ui/card.js';
 import { compareGroups, type Comparison } from './effect.js';
 import { memberOutcomes, outcomeWindow, type OutcomeEvents } from './holdout.js';
@@ -86,7 +86,8 @@ export function effectFields(t: Translator, report: EffectReport, today: Day, mi
   const { treated, heldOut, difference } = comparison;
   const rows = [
     { label: t('holdout.report.outcome'), value: t(`holdout.outcome.${campaign.outcome as 'participation'}`, { topic: campaign.topic ?? '' }) },
-    { label: t('holdout.report.window'), value: t('holdout.report.window_value', { from: window.from, to: window.to, weeks: campaign.weeks }) },
+    // `to` is exclusive; people read the last day.
+    { label: t('holdout.report.window'), value: t('holdout.report.window_value', { from: window.from, to: addDays(window.to, -1), weeks: campaign.weeks }) },
     { label: t('holdout.report.holdout'), value: pct(campaign.holdout) },
   ];
   if (difference) {
@@ -100,7 +101,7 @@ export function effectFields(t: Translator, report: EffectReport, today: Day, mi
   }
   const notes = [t('holdout.report.method')];
   if (campaign.outcome === 'topic_accuracy') notes.push(t('holdout.report.measured_note'));
-  if (today < window.to) notes.unshift(t('holdout.report.window_open', { to: window.to }));
+  if (today < window.to) notes.unshift(t('holdout.report.window_open', { to: addDays(window.to, -1) }));
   return { title: t('holdout.report.title', { name: report.name }), fields: rows, notes };
 }
 
