@@ -9,6 +9,7 @@ import * as m0007 from './0007_console_operator.js';
 import * as m0008 from './0008_pulse.js';
 import * as m0011 from './0011_training.js';
 import * as m0010 from './0010_plan.js';
+import * as m0012 from './0012_holdout.js';
 
 /** Every migration, in order. Names sort; a new one is added here and never renamed. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_pulse': m0008,
   '0011_training': m0011,
   '0010_plan': m0010,
+  '0012_holdout': m0012,
 };

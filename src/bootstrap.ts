@@ -14,6 +14,7 @@ import type { Logger } from './log.js';
 import { WorkingDayCalendar } from './scheduler/calendar.js';
 import { readSchedulesFile, ScheduleError } from './scheduler/schedules.js';
 import { checkAudiences, syncSchedules } from './scheduler/schedules.repository.js';
+import { syncScheduleCampaigns } from './features/holdout/holdout.schedules.js';
 import { systemClock, type Clock } from './time.js';
 
 export interface OpenOptions {
@@ -47,6 +48,8 @@ export async function openServices(config: Config, options: OpenOptions): Promis
     const audienceProblems = await checkAudiences(db, schedules.schedules);
     if (audienceProblems.length > 0) throw new ScheduleError(audienceProblems, config.locale);
     await syncSchedules(db, schedules.schedules, nowIso);
+    const campaignProblems = await syncScheduleCampaigns(db, schedules.schedules, loaded.catalog.topics, nowIso);
+    if (campaignProblems.length > 0) throw new ScheduleError(campaignProblems, config.locale);
   } catch (error) {
     await db.destroy();
     throw error;

@@ -17,6 +17,7 @@ import { importRoster, type RosterPreview } from './features/people/roster.impor
 import { readRosterFile, RosterFileError, type RosterFile } from './features/people/rosterFile.js';
 import { offerWelcomePledge } from './features/pledges/welcome.js';
 import { syncPledges } from './features/pledges/pledges.repository.js';
+import { effectCli } from './features/holdout/holdout.report.js';
 import { t, translator } from './i18n/index.js';
 import { localDay, systemClock } from './time.js';
 import { evidenceCommand, trainingCommand } from './cli.training.js';
@@ -292,6 +293,7 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env?: R
         for (const file of built.files) io.out(t(config.locale, 'console.file_saved', { path: await saveAttachment(flag(rest, 'out') ?? DEFAULT_EXPORT_DIR, file) }));
         return 0;
       }));
+      if (sub === 'effect') return reportingUserErrors(config, io, async () => (io.out(await withStats(config, (source) => effectCli(source, rest[0]))), 0));
       break;
     case 'training':
       return reportingUserErrors(config, io, () => withStats(config, (source) => trainingCommand(source, sub, rest, io)));

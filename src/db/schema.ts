@@ -221,6 +221,8 @@ export interface AnnouncementTable {
   recipients: number;
   created_at: string;
   confirmed_at: string | null;
+  /** A legally required letter: reaches its whole audience, never has a holdout. */
+  mandatory: Generated<number>;
 }
 
 export interface AcknowledgementTable {
@@ -230,6 +232,29 @@ export interface AcknowledgementTable {
   acknowledged_at: string;
   day: string;
   platform: string;
+}
+
+/** A campaign with a holdout group and its pre-declared outcome (src/features/holdout). */
+export interface CampaignTable {
+  id: Generated<number>;
+  key: string;
+  source: 'schedule' | 'letter';
+  holdout: number;
+  outcome: string;
+  topic: string | null;
+  weeks: number;
+  start_day: string | null;
+  treatment: string | null;
+  active: number;
+  created_at: string;
+}
+
+export interface HoldoutAssignmentTable {
+  campaign_id: number;
+  member_id: number;
+  department_id: number;
+  held_out: number;
+  assigned_at: string;
 }
 
 export interface Database {
@@ -269,6 +294,8 @@ export interface Database {
   plan_tasks: PlanTaskTable;
   plan_checkins: PlanCheckinTable;
   plan_reminders: PlanReminderTable;
+  campaigns: CampaignTable;
+  holdout_assignments: HoldoutAssignmentTable;
 }
 
 export type Department = Selectable<DepartmentTable>;

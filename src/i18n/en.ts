@@ -2,6 +2,7 @@
 import type { ko } from './ko.js';
 import { trainingEn } from '../features/training/training.messages.js';
 import { planEn } from '../features/plan/plan.messages.js';
+import { holdoutEn } from '../features/holdout/holdout.messages.js';
 
 export const en: Readonly<Record<keyof typeof ko, string>> = {
   'error.internal': 'Something went wrong on our side. Please try again shortly. (Reference: {incident})',
@@ -525,4 +526,5 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'pulse.report.section': 'Integrity perception pulse',
   ...trainingEn,
   ...planEn,
+  ...holdoutEn,
 };

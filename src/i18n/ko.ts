@@ -1,3 +1,5 @@
+import { holdoutKo } from '../features/holdout/holdout.messages.js';
+
 /** 한국어 메시지 카탈로그: 키의 기준. 다른 언어는 같은 키를 모두 갖는다(타입과 테스트가 확인). */
 import { planKo } from '../features/plan/plan.messages.js';
 import { trainingKo } from '../features/training/training.messages.js';
@@ -535,4 +537,5 @@ export const ko = {
   'pulse.report.section': '청렴 체감 설문',
   ...trainingKo,
   ...planKo,
+  ...holdoutKo,
 } as const;

@@ -9,6 +9,8 @@ import { t, type Locale, type MessageKey, type Params } from '../i18n/index.js';
 import type { ScheduleKind } from '../db/schema.js';
 import { isTimeZone } from '../time.js';
 import { isValidCron } from './cron.js';
+import type { CampaignSpec } from '../features/holdout/holdout.js';
+import { readScheduleHoldout } from '../features/holdout/holdout.schedules.js';
 
 export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['quiz', 'nudge', 'pledge_reminder', 'pulse_reminder', 'training_reminder', 'plan_checkin', 'announcement', 'digest'];
 const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,47}$/;
@@ -27,6 +29,8 @@ export interface ScheduleDefinition {
   delivery: DeliveryTarget;
   workingDaysOnly: boolean;
   enabled: boolean;
+  /** A held-out fraction and its pre-declared outcome (src/features/holdout). */
+  holdout?: CampaignSpec;
 }
 
 export interface ScheduleProblem {
@@ -116,6 +120,7 @@ export function parseSchedules(source: string, defaultTimezone: string): { sched
     for (const flag of ['workingDaysOnly', 'enabled'] as const) {
       if (item[flag] !== undefined && typeof item[flag] !== 'boolean') problems.push({ schedule: name, code: 'schedule.error.flag', params: { field: flag } });
     }
+    const holdout = readScheduleHoldout(item, name, kind, delivery, problems);
     if (problems.length > before || !audience || !delivery) return;
     schedules.push({
       name,
@@ -126,6 +131,7 @@ export function parseSchedules(source: string, defaultTimezone: string): { sched
       delivery,
       workingDaysOnly: item['workingDaysOnly'] !== false,
       enabled: item['enabled'] !== false,
+      ...(holdout ? { holdout } : {}),
     });
   });
   return { schedules, problems };

@@ -86,6 +86,7 @@ async function drive(): Promise<void> {
         ['export', 'participation'], ['export', 'topics', 'xlsx'], ['export', 'pledges'], ['export', 'announcements'], ['report', 'annual', '2026'], ['report'],
         ['pulse', 'open', 'integrity-climate', 'all'], ['pulse', 'list'], ['pulse', 'results'],
         ['training'], ['training', 'add'], ['stats', 'training'], ['stats', 'training', '2026', '행정국'],
+        ['announce', 'holdout', '0.2', 'outcome', 'participation'], ['report', 'effect'], ['report', 'effect', 'nope'],
       ],
     ],
     ['2001', [['help'], ['stats'], ['announce', 'list'], ['letters'], ['status'], ['stats', 'training']]],
@@ -122,7 +123,7 @@ async function drive(): Promise<void> {
   const after: Array<[string, string[]]> = [
     ['1001', ['letters']], ['1002', ['letters']], ['1001', ['me']], ['1001', ['pledge']], ['3001', ['announce', 'list']], ['3001', ['announce', 'status', '1']],
     ['3001', ['announce', 'remind', '1']], ['3001', ['announce', 'cancel', '2']], ['3001', ['status']], ['3001', ['pledge', 'status']], ['2001', ['announce', 'status', '1']],
-    ['1002', ['pulse']], ['3001', ['pulse', 'close', '1']], ['3001', ['pulse', 'results', '1']], ['3001', ['export', 'pulses']], ['3001', ['stats']],
+    ['1002', ['pulse']], ['3001', ['pulse', 'close', '1']], ['3001', ['pulse', 'results', '1']], ['3001', ['export', 'pulses']], ['3001', ['stats']], ['3001', ['report', 'effect', 'letter:3']],
   ];
   for (const [who, [name, ...args]] of after) await explore(who, `${who} after deliveries: ${[name, ...args].join(' ')}`, await h.command(who, name!, ...args), 1);
   for (const type of ['app_home_opened', 'member_joined'] as const) {

@@ -18,6 +18,7 @@ import { silentLogger } from '../../src/log.js';
 import { WorkingDayCalendar } from '../../src/scheduler/calendar.js';
 import { parseSchedules } from '../../src/scheduler/schedules.js';
 import { checkAudiences, syncSchedules } from '../../src/scheduler/schedules.repository.js';
+import { syncScheduleCampaigns } from '../../src/features/holdout/holdout.schedules.js';
 import { ManualClock } from '../../src/time.js';
 import { cardButtons, type Button } from '../../src/ui/card.js';
 import { openTestDatabase, type DialectName, type TestDatabase } from './databases.js';
@@ -95,6 +96,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     const problems = [...parsed.problems, ...(await checkAudiences(database.db, parsed.schedules))];
     if (problems.length > 0) throw new Error(`fixture schedules invalid: ${JSON.stringify(problems)}`);
     await syncSchedules(database.db, parsed.schedules, clock.now().toISOString());
+    const campaignProblems = await syncScheduleCampaigns(database.db, parsed.schedules, loaded.catalog.topics, clock.now().toISOString());
+    if (campaignProblems.length > 0) throw new Error(`fixture schedules invalid: ${JSON.stringify(campaignProblems)}`);
   }
   const engine = createEngine(services);
   const base = (employeeNo: string) => ({

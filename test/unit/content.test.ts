@@ -269,6 +269,16 @@ describe('loadContent: files and packs', () => {
     expect(result.catalog.quiz.map((q) => `${q.pack}/${q.slug}`)).toEqual(['a/meal-limit', 'b/meal-limit']);
   });
 
+  it('GIVEN a pledge with a holdout THEN it is refused, the all-staff (new-hire) pledge as a legal duty', () => {
+    const pledge = (slug: string, audience: string) => ({ slug, audience, holdout: 0.1, title: { ko: '서약', en: 'Pledge' }, text: { ko: '서약합니다.', en: 'I pledge.' } });
+    const result = loadItems([choiceItem()], { 'pledges.yaml': stringify({ pledges: [pledge('all-staff', 'all'), pledge('leadership', 'leaders')] }) });
+    expect(result.errors.map((e) => [e.item, e.field, e.code])).toEqual([
+      ['all-staff', 'holdout', 'holdout.error.legally_required_pledge'],
+      ['leadership', 'holdout', 'holdout.error.pledge_item'],
+    ]);
+    expect(errorLines(result)[0]).toContain('legal duty');
+  });
+
   it('GIVEN a file with a list other than quiz, nudges or pledges THEN it is an error', () => {
     const result = loadItems([choiceItem()], { 'extra.yaml': stringify({ quizz: [] }) });
     expect(result.errors.map((e) => e.code)).toEqual(['content.error.unknown_list']);

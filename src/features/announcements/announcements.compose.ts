@@ -23,6 +23,8 @@ import { departmentLabel } from '../people/people.handlers.js';
 import { memberById, recordAudit } from '../people/people.repository.js';
 import { announcementCard, DISCARD_ACTION, FORM_NAME, SEND_ACTION } from './announcements.cards.js';
 import { announcementById, announcementKey, audienceOf, insertDraft, transition } from './announcements.repository.js';
+import { declareCampaign, letterCampaignKey, withoutHeldOut } from '../holdout/holdout.repository.js';
+import { letterOptionsField, readLetterOptions } from '../holdout/holdout.letters.js';
 
 export const AUTHORS: readonly Role[] = ['manager', 'hr', 'admin'];
 /** Slack's modal titles hold 24 characters; the card title, Slack's header, 150; kept well under. */
@@ -39,9 +41,9 @@ const NOW = new Set(['', '지금', '즉시', 'now']);
 
 export const when = (ctx: RequestContext, iso: string) => localDateTime(iso, ctx.config.timezone);
 
-export function composeForm(ctx: RequestContext, initial: { title?: string; body?: string; audience: string; send?: string }, template = ''): Reply {
+export function composeForm(ctx: RequestContext, initial: { title?: string; body?: string; audience: string; send?: string }, template = '', options = ''): Reply {
   const value: Form = {
-    id: encodeAction(FORM_NAME, [template]),
+    id: encodeAction(FORM_NAME, options ? [template, options] : [template]),
     title: ctx.t('announce.form.title'),
     submitLabel: ctx.t('announce.form.submit'),
     fields: [
@@ -181,7 +183,12 @@ export const submit: FormRoute = {
     const { audience, members } = await FIELD_CHECKS.audience(ctx, values);
     const ackRequired = await FIELD_CHECKS.ack(ctx, values);
     const sendAt = await FIELD_CHECKS.send(ctx, values);
-    const id = await insertDraft(ctx.db, { authorId: ctx.member.id, title, body, audience, ackRequired, sendAt, template: args[0] || null, nowIso: ctx.nowIso });
+    const options = readLetterOptions(ctx, (args[1] ?? '').split(' ').filter(Boolean));
+    const id = await ctx.db.transaction().execute(async (trx) => {
+      const id = await insertDraft(trx, { authorId: ctx.member.id, title, body, audience, ackRequired, sendAt, template: args[0] || null, mandatory: options.mandatory, nowIso: ctx.nowIso });
+      if (options.holdout) await declareCampaign(trx, letterCampaignKey(id), 'letter', options.holdout, ctx.nowIso);
+      return id;
+    });
     const draft = (await announcementById(ctx.db, id))!;
     const preview = announcementCard(draft, await signature(ctx, ctx.member.id), ctx.t);
     const blocks: Block[] = [
@@ -192,6 +199,7 @@ export const submit: FormRoute = {
         { label: ctx.t('announce.preview.audience'), value: ctx.t('announce.preview.audience_value', { audience: audienceLabel(ctx, audience), count: members.length }) },
         { label: ctx.t('announce.preview.ack'), value: ctx.t(ackRequired ? 'announce.form.yes' : 'announce.form.no') },
         { label: ctx.t('announce.preview.send'), value: sendAt ? when(ctx, sendAt) : ctx.t('announce.form.now') },
+        ...letterOptionsField(ctx, options),
       ]),
       buttons([
         { actionId: encodeAction(SEND_ACTION, [id]), label: ctx.t(sendAt ? 'announce.preview.schedule_button' : 'announce.preview.send_button'), style: 'primary' },
@@ -237,12 +245,15 @@ export const send: ActionRoute = {
     const planned = await ctx.db.transaction().execute(async (trx) => {
       // The status change is the lock: a double click or a second instance plans nothing.
       if (!(await transition(trx, draft.id, 'draft', { status: draft.send_at ? 'scheduled' : 'sent', day, recipients: members.length, confirmed_at: ctx.nowIso }))) return null;
+      // A letter with a holdout goes to those not held out; they alone are its audience.
+      const reached = await withoutHeldOut(trx, letterCampaignKey(draft.id), members, day, ctx.nowIso);
+      if (reached.length !== members.length) await trx.updateTable('announcements').set({ recipients: reached.length }).where('id', '=', draft.id).execute();
       const { planned } = await planOneOff(trx, {
         kind: 'announcement',
         key: announcementKey(draft.id),
         day,
         payload: { announcementId: draft.id },
-        recipients: members.map((m) => ({ memberId: m.id, recipient: memberRecipient(m.id) })),
+        recipients: reached.map((m) => ({ memberId: m.id, recipient: memberRecipient(m.id) })),
         timezone: ctx.config.timezone,
         nowIso: ctx.nowIso,
         ...(draft.send_at ? { dueIso: draft.send_at } : {}),

@@ -20,6 +20,7 @@ import { departmentLabel } from '../people/people.handlers.js';
 import { suppressionNote } from '../stats/exports.js';
 import { ORGANISATION, rateFigure, suppressTree } from '../stats/privacy.js';
 import { recordAudit } from '../people/people.repository.js';
+import { isLetterOption, readLetterOptions } from '../holdout/holdout.letters.js';
 import { ACK_ACTION, announcementCard } from './announcements.cards.js';
 import { announcementOf, AUTHORS, composeForm, discard, fillTemplate, send, shownState, signature, submit, when } from './announcements.compose.js';
 import {
@@ -188,13 +189,16 @@ const announce: CommandRoute = {
   helpKey: 'help.announce',
   async handle(ctx, args) {
     const [sub, ...rest] = args;
+    // Options (mandatory, a holdout) are checked before the form opens: a refused one saves nothing.
+    if (sub !== undefined && isLetterOption(sub)) return composeForm(ctx, { audience: await defaultDepartmentAudience(ctx.db, ctx.member, ctx.roles) }, '', readLetterOptions(ctx, args).encoded);
     switch (sub?.toLowerCase()) {
       case undefined:
         return composeForm(ctx, { audience: await defaultDepartmentAudience(ctx.db, ctx.member, ctx.roles) });
       case 'template': {
         if (!rest[0]) throw new UserError('announce.error.unknown_template', { name: '', known: ctx.content.templates.map((tpl) => tpl.slug).join(', ') });
+        const options = readLetterOptions(ctx, rest.slice(1)).encoded;
         const filled = fillTemplate(ctx, rest[0]);
-        return composeForm(ctx, { ...filled, audience: await defaultDepartmentAudience(ctx.db, ctx.member, ctx.roles) }, rest[0]);
+        return composeForm(ctx, { ...filled, audience: await defaultDepartmentAudience(ctx.db, ctx.member, ctx.roles) }, rest[0], options);
       }
       case 'status':
         return status(ctx, rest[0]);

@@ -9,7 +9,7 @@ export const announcementKey = (id: number) => `announcement:${id}`;
 
 export async function insertDraft(
   db: DbOrTrx,
-  row: { authorId: number; title: string; body: string; audience: DepartmentAudience; ackRequired: boolean; sendAt: string | null; template: string | null; nowIso: string },
+  row: { authorId: number; title: string; body: string; audience: DepartmentAudience; ackRequired: boolean; sendAt: string | null; template: string | null; mandatory?: boolean; nowIso: string },
 ): Promise<number> {
   const inserted = await db
     .insertInto('announcements')
@@ -19,6 +19,7 @@ export async function insertDraft(
       body: row.body,
       audience: JSON.stringify(row.audience),
       ack_required: row.ackRequired ? 1 : 0,
+      mandatory: row.mandatory ? 1 : 0,
       status: 'draft',
       template: row.template,
       send_at: row.sendAt,

@@ -288,6 +288,8 @@ export function readPledgeItem(input: unknown, index: number, pack: string, file
   if (!(PLEDGE_AUDIENCES as readonly unknown[]).includes(audience)) {
     item.error('audience', 'content.error.bad_audience', { allowed: PLEDGE_AUDIENCES.join(', ') });
   }
+  // Nobody is held out of a pledge: the all-staff one is what new hires must sign (welcome.ts).
+  if (raw['holdout'] !== undefined) item.error('holdout', audience === 'all' ? 'holdout.error.legally_required_pledge' : 'holdout.error.pledge_item');
   const title = readLocalized(raw, 'title', TITLE_TEXT_MAX, item);
   const text = readLocalized(raw, 'text', PLEDGE_TEXT_MAX, item);
   if (!slug || !title || !text || !(PLEDGE_AUDIENCES as readonly unknown[]).includes(audience)) return undefined;

@@ -33,7 +33,7 @@ export const planNudge: Planner = async (services, trx, schedule, slot) => {
   const candidates = quiet ? services.content.nudges.filter((n) => n.topic !== ASSESSMENT_TOPIC) : services.content.nudges;
   const nudge = selectNudge(candidates, await timesSent(trx), activeSeasons(slot.day, services.calendar));
   if (!nudge) return null;
-  return { payload: { nudge: `${nudge.pack}/${nudge.slug}` }, recipients: await audienceRecipients(trx, schedule) };
+  return { payload: { nudge: `${nudge.pack}/${nudge.slug}` }, recipients: await audienceRecipients(trx, schedule, slot) };
 };
 
 export const composeNudge: Composer = async (services, { member, jobRun }) => {

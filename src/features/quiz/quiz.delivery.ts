@@ -8,6 +8,7 @@ import { effectiveLocale } from '../people/people.js';
 import { channelInvitation, questionCard } from './quiz.cards.js';
 import { names, todaysQuestion } from './quiz.handlers.js';
 import { quizDayState } from './quiz.repository.js';
+import { campaignByKey, scheduleCampaignKey, specOf } from '../holdout/holdout.repository.js';
 
 /**
  * Each member's own question by DM; and, for an organisation-wide schedule where Discord has a quiz
@@ -15,10 +16,15 @@ import { quizDayState } from './quiz.repository.js';
  * they ask for them.
  */
 export const planQuiz: Planner = async (services, trx, schedule, slot) => {
-  const recipients = await audienceRecipients(trx, schedule);
+  const recipients = await audienceRecipients(trx, schedule, slot);
   const discordChannel = services.config.discord?.quizChannelId;
-  if (schedule.delivery.kind === 'dm' && schedule.audience.all && discordChannel) recipients.push({ memberId: null, recipient: channelRecipient('discord', discordChannel) });
-  return { payload: { quizDay: slot.day }, recipients };
+  // No channel invitation while a holdout runs: the held-out would see it too.
+  const campaign = await campaignByKey(trx, scheduleCampaignKey(schedule.name));
+  const holdout = campaign?.active === 1;
+  if (schedule.delivery.kind === 'dm' && schedule.audience.all && discordChannel && !holdout) recipients.push({ memberId: null, recipient: channelRecipient('discord', discordChannel) });
+  // The campaign's topic weights go with the slot: its treated members' questions are picked with them.
+  const topicWeights = holdout ? specOf(campaign).topicWeights : undefined;
+  return { payload: { quizDay: slot.day, ...(topicWeights ? { topicWeights } : {}) }, recipients };
 };
 
 export const composeQuiz: Composer = async (services, { member, jobRun }) => {
@@ -27,6 +33,7 @@ export const composeQuiz: Composer = async (services, { member, jobRun }) => {
   const state = await quizDayState(services.db, member.id, jobRun.day);
   if (state.answered) return null;
   const locale = effectiveLocale(member, services.config.locale);
-  const question = await todaysQuestion(services, member.id, jobRun.day, services.clock.now().toISOString(), state);
+  const weights = (JSON.parse(jobRun.payload) as { topicWeights?: Record<string, number> }).topicWeights;
+  const question = await todaysQuestion(services, member.id, jobRun.day, services.clock.now().toISOString(), state, weights ? { ...services.config.topicWeights, ...weights } : undefined);
   return questionCard(question, jobRun.day, locale, translator(locale), names(services));
 };

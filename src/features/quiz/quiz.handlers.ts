@@ -14,7 +14,7 @@ import { answerFor, answerHistory, assignmentFor, assignQuestion, participation,
 export const names = (ctx: Services): CardNames => ({ topics: ctx.content.topics, laws: ctx.content.laws });
 
 /** The member's question for a quiz day: the one already assigned, or a newly selected one. */
-export async function todaysQuestion(ctx: Services, memberId: number, day: Day, nowIso: string, known?: { questionId: number | undefined }): Promise<Question> {
+export async function todaysQuestion(ctx: Services, memberId: number, day: Day, nowIso: string, known?: { questionId: number | undefined }, topicWeights = ctx.config.topicWeights): Promise<Question> {
   const assigned = known ? known.questionId : await assignmentFor(ctx.db, memberId, day);
   if (assigned !== undefined) {
     const question = await questionById(ctx.db, assigned);
@@ -25,7 +25,7 @@ export async function todaysQuestion(ctx: Services, memberId: number, day: Day, 
   const picked = selectQuestion({
     candidates: questions.map((q) => ({ id: q.id, key: `${q.pack}/${q.slug}`, topic: q.topic })),
     history,
-    topicWeights: ctx.config.topicWeights,
+    topicWeights,
     today: day,
     seed: `${memberId}:${day}`,
   });

@@ -16,6 +16,7 @@ import { isWithin } from '../people/audience.js';
 import { departmentById, recordAudit, UNASSIGNED_DEPARTMENT } from '../people/people.repository.js';
 import { pulseSummaryLines } from '../pulse/pulse.report.js';
 import { planReportReply } from '../plan/plan.commands.js';
+import { effectReply } from '../holdout/holdout.report.js';
 import { annualReport } from './annual.js';
 import { trainingStatsReply } from '../training/training.handlers.js';
 import { renderParticipationChart } from './chart.js';
@@ -161,8 +162,10 @@ const report: CommandRoute = {
   name: 'report',
   roles: OPERATORS,
   helpKey: 'help.report',
+  subcommandHelp: [{ key: 'help.report_effect', roles: OPERATORS }],
   async handle(ctx, args) {
     if (args[0]?.toLowerCase() === 'plan') return planReportReply(ctx, args.slice(1));
+    if (args[0]?.toLowerCase() === 'effect') return effectReply(ctx, args[1]);
     if (args[0]?.toLowerCase() !== 'annual' || !args[1] || !/^\d{4}$/.test(args[1])) throw new UserError('report.error.usage');
     const year = Number(args[1]);
     const built = await annualReport(year, exportBase(ctx));
