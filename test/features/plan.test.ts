@@ -16,6 +16,7 @@ import { Scheduler } from '../../src/scheduler/scheduler.js';
 import type { Form } from '../../src/ui/form.js';
 import { DIALECTS, type DialectName } from '../support/databases.js';
 import { FakePort } from '../support/fakePort.js';
+import { recordLedger } from '../../src/features/training/training.repository.js';
 import { buttonsOf, createHarness, SHIPPED_CONTENT, textOf, type Harness } from '../support/harness.js';
 
 const KST = (day: string, time: string) => new Date(`${day}T${time}:00+09:00`).toISOString();
@@ -106,6 +107,21 @@ describe.each(DIALECTS)('integrity plan tracker (%s)', (dialect) => {
     expect(status).toContain('S3-1-2');
     expect(status).not.toContain('S1-1-1');
     expect(errorOf(await h.command('1006', 'plan', 'status', '행정국'))).toBe('plan.error.out_of_scope');
+  });
+
+  it('GIVEN the training indicator THEN it reads the training ledger: flagged below target, not once everyone has the two hours', async () => {
+    // After the fixture roster's import day (2026-11-02), so that the eight are on the roster.
+    h = await createHarness({ dialect, contentDirs: [SHIPPED_CONTENT], roster: ROSTER, start: KST('2026-11-27', '09:30') });
+    await loadPlanFile(h.services.db, 'ko', EXAMPLE, h.clock.now().toISOString());
+    expect(textOf(await h.command('1002', 'plan', 'status'))).toContain('지표 미달: 청렴교육 이수율 0.0% (목표 100%)');
+    // Six of the eight take a two-hour face-to-face session: 75%, still below the target.
+    const row = (employeeNo: string, i: number) => ({ row: i + 2, employeeNo, day: '2026-04-10', title: '상반기 청렴교육', kind: 'face_to_face' as const, minutes: 120 });
+    await recordLedger(h.services.db, ['1001', '1002', '1003', '1004', '1005', '1006'].map(row), { nowIso: h.clock.now().toISOString(), actorLabel: 'test', source: 'test' });
+    expect(textOf(await h.command('1002', 'plan', 'status'))).toContain('지표 미달: 청렴교육 이수율 75.0% (목표 100%)');
+    await recordLedger(h.services.db, ['1007', '1008'].map(row), { nowIso: h.clock.now().toISOString(), actorLabel: 'test', source: 'test' });
+    const status = textOf(await h.command('1002', 'plan', 'status'));
+    expect(status).not.toContain('지표 미달: 청렴교육 이수율');
+    expect(status).toContain('청렴교육 이수율 100.0% (목표 100%)');
   });
 
   it('GIVEN the plan_checkin schedule THEN owners are asked, reminded up to the maximum, and nobody who checked in is asked again', async () => {

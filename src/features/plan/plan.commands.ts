@@ -79,7 +79,7 @@ export async function planCli(config: Config, db: Kysely<Database>, sub: string 
 export async function buildPlanReport(source: StatsSource, day: string | undefined, actor: { id: number | null; label: string }): Promise<{ files: Attachment[]; summary: string }> {
   const plan = await activePlan(source.db);
   if (!plan) throw new UserError('plan.error.none');
-  const built = await planReport(source.db, plan, day, source.t, source.locale, statsOptions(source));
+  const built = await planReport(source.db, plan, day, source.t, source.locale, { ...statsOptions(source), trainingNewHireDays: source.config.training.newHireDays });
   await recordAudit(source.db, { actorMemberId: actor.id, actorLabel: actor.label, action: 'report.plan', details: { plan: plan.slug, version: plan.version, day: day ?? source.today }, nowIso: source.nowIso });
   return { files: [built.xlsx, built.markdown, built.html], summary: built.summary };
 }

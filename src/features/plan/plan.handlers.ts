@@ -29,7 +29,7 @@ async function requirePlan(ctx: RequestContext): Promise<Plan> {
   return plan;
 }
 
-const progressOf = (ctx: RequestContext, plan: Plan) => planProgress(ctx.db, plan, ctx.today, statsOptions(ctx));
+const progressOf = (ctx: RequestContext, plan: Plan) => planProgress(ctx.db, plan, ctx.today, { ...statsOptions(ctx), trainingNewHireDays: ctx.config.training.newHireDays });
 
 async function view(ctx: RequestContext): Promise<Reply> {
   const plan = await requirePlan(ctx);

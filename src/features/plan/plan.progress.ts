@@ -3,7 +3,8 @@
  * and not done counted late, progress rolled up to core tasks and strategies (the mean of their detailed
  * tasks), and each linked indicator read from the figures Probity already keeps — participation and
  * pledge completion and letter acknowledgement from computeStats, the pulse response rate from the
- * pulse results — never counted again here. A figure withheld for privacy is not compared.
+ * pulse results, the share of staff who met the year's training duty from the training ledger —
+ * never counted again here. A figure withheld for privacy is not compared.
  */
 import type { Kysely } from 'kysely';
 import type { Database, PlanCheckin } from '../../db/schema.js';
@@ -11,6 +12,8 @@ import type { RateFigure } from '../stats/privacy.js';
 import { computeStats, type StatsOptions } from '../stats/metrics.js';
 import { closedRunsIn } from '../pulse/pulse.report.js';
 import { runResults } from '../pulse/pulse.results.js';
+import { DEFAULT_TRAINING } from '../../config.js';
+import { trainingFigures } from '../training/training.stats.js';
 import { childrenOf, type PlanMetric, type PlanNode, type PlanStatus } from './plan.js';
 import { checkinsOf, tasksOfPlan, type Plan, type PlanTask } from './plan.repository.js';
 
@@ -56,10 +59,10 @@ const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : M
 const percent = (figure: RateFigure): number | null => (figure.suppressed || figure.value === null ? null : Math.round(figure.value * 1000) / 10);
 
 /** The organisation's figures for the plan's year up to the day, read once per view. */
-async function readMetrics(db: Kysely<Database>, plan: Plan, day: string, options: StatsOptions): Promise<Record<PlanMetric, number | null>> {
+async function readMetrics(db: Kysely<Database>, plan: Plan, day: string, options: PlanOptions): Promise<Record<PlanMetric, number | null>> {
   const from = `${plan.year}-01-01`;
   const to = `${plan.year}-12-31` < day ? `${plan.year}-12-31` : day;
-  if (from > to) return { quiz_participation: null, pledge_completion: null, letter_acknowledgement: null, pulse_response: null };
+  if (from > to) return { quiz_participation: null, pledge_completion: null, letter_acknowledgement: null, pulse_response: null, training_completion: null };
   const report = await computeStats(db, { period: { from, to, key: String(plan.year) }, departmentId: null }, options);
   const pledges = report.pledges.map((p) => percent(p.completion)).filter((v): v is number => v !== null);
   const letters = report.announcements.filter((a) => a.ackRequired && a.recipients > 0 && !a.acknowledgement.suppressed);
@@ -73,10 +76,15 @@ async function readMetrics(db: Kysely<Database>, plan: Plan, day: string, option
     pledge_completion: pledges.length > 0 ? Math.min(...pledges) : null,
     letter_acknowledgement: ackDenominator > 0 ? Math.round((ackNumerator / ackDenominator) * 1000) / 10 : null,
     pulse_response: lastRun ? percent((await runResults(db, lastRun, options.minGroupSize)).rate) : null,
+    // Everyone's duty met (the two hours, and the face-to-face session where one is due), organisation-wide.
+    training_completion: percent((await trainingFigures(db, { year: plan.year, asOf: to, departmentId: null, minGroupSize: options.minGroupSize, newHireDays: options.trainingNewHireDays ?? DEFAULT_TRAINING.newHireDays })).complete),
   };
 }
 
-export async function planProgress(db: Kysely<Database>, plan: Plan, day: string, options: StatsOptions): Promise<PlanProgress> {
+/** The statistics options, and the training rule's new-hire window for the training indicator. */
+export type PlanOptions = StatsOptions & { trainingNewHireDays?: number };
+
+export async function planProgress(db: Kysely<Database>, plan: Plan, day: string, options: PlanOptions): Promise<PlanProgress> {
   const tasks = await tasksOfPlan(db, plan);
   const latest = new Map<string, PlanCheckin>();
   for (const c of await checkinsOf(db, plan, day)) latest.set(c.task_key, c);

@@ -10,11 +10,10 @@ import type { Translator } from '../../i18n/index.js';
 import type { Locale } from '../../i18n/locales.js';
 import { isDay } from '../../time.js';
 import type { Attachment } from '../../ui/card.js';
-import type { StatsOptions } from '../stats/metrics.js';
 import { toXlsx, type XlsxCell } from '../stats/xlsx.js';
 import { metricText, statusLabel } from './plan.cards.js';
 import { STATUSES } from './plan.js';
-import { byConcern, isConcern, planProgress, type PlanProgress, type TaskProgress } from './plan.progress.js';
+import { byConcern, isConcern, planProgress, type PlanOptions, type PlanProgress, type TaskProgress } from './plan.progress.js';
 import type { Plan } from './plan.repository.js';
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -68,7 +67,7 @@ export interface PlanReport {
   summary: string;
 }
 
-export async function planReport(db: Kysely<Database>, plan: Plan, dayRaw: string | undefined, t: Translator, locale: Locale, options: StatsOptions): Promise<PlanReport> {
+export async function planReport(db: Kysely<Database>, plan: Plan, dayRaw: string | undefined, t: Translator, locale: Locale, options: PlanOptions): Promise<PlanReport> {
   const day = dayRaw ?? options.today;
   if (!isDay(day)) throw new UserError('plan.error.report_day', { value: day });
   const progress = await planProgress(db, plan, day, options);

@@ -13,7 +13,7 @@ import { DEPARTMENT_SEPARATOR, parseDepartmentPath } from '../people/roster.js';
 
 export const PLAN_LEVELS = ['strategy', 'core', 'task'] as const;
 export type PlanLevel = (typeof PLAN_LEVELS)[number];
-export const METRICS = ['quiz_participation', 'pledge_completion', 'letter_acknowledgement', 'pulse_response'] as const;
+export const METRICS = ['quiz_participation', 'pledge_completion', 'letter_acknowledgement', 'pulse_response', 'training_completion'] as const;
 export type PlanMetric = (typeof METRICS)[number];
 export const STATUSES = ['on_track', 'at_risk', 'late', 'done'] as const;
 export type PlanStatus = (typeof STATUSES)[number];
