@@ -9,6 +9,7 @@ import type { Reply } from '../../src/engine/reply.js';
 import { buildEvidencePack, evidenceFiles, GENERATED, MANIFEST, SUMMARY, type EvidencePack } from '../../src/features/evidence/evidence.js';
 import type { StatsSource } from '../../src/features/stats/exports.js';
 import { readXlsx, toXlsx } from '../../src/features/stats/xlsx.js';
+import { newcombe } from '../../src/features/holdout/effect.js';
 import { recordLedger } from '../../src/features/training/training.repository.js';
 import { translator } from '../../src/i18n/index.js';
 import { localDay } from '../../src/time.js';
@@ -102,6 +103,70 @@ describe.each(DIALECTS)('%s', (dialect) => {
     expect(ledger[2]!.rows.find((r) => r[2] === '1101')).toEqual(['시청/감사과', '감사1', '1101', 120, 120, '예', null, null, '예']);
     const letters = await readXlsx(a.get('leadership-letters-2026.xlsx')!);
     expect(letters[1]!.rows).toHaveLength(2);
+  });
+
+  it('GIVEN campaigns with a holdout WHEN the pack is generated THEN the effect reports of those whose window ended in the year are in it under 성과, small groups hidden', async () => {
+    h = await createHarness({ dialect, roster: trainingRoster(), start: KST('2026-11-27', '09:30'), env: { PROBITY_MIN_GROUP_SIZE: '3' } });
+    const db = h.services.db;
+    const members = await db.selectFrom('members').select(['id', 'employee_no', 'department_id']).where('source', '=', 'roster').orderBy('employee_no').execute();
+    expect(members).toHaveLength(13);
+    const question = (await db.selectFrom('questions').select('id').limit(1).executeTakeFirstOrThrow()).id;
+    const nowIso = h.clock.now().toISOString();
+    const campaign = async (key: string, start: string, weeks: number, heldOut: number, assigned = members.length) => {
+      const { id } = await db
+        .insertInto('campaigns')
+        .values({ key, source: key.startsWith('letter:') ? 'letter' : 'schedule', holdout: 0.3, outcome: 'participation', topic: null, weeks, start_day: start, treatment: null, active: 1, created_at: nowIso })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      if (assigned > 0) await db.insertInto('holdout_assignments').values(members.slice(0, assigned).map((m, i) => ({ campaign_id: id, member_id: m.id, department_id: m.department_id, held_out: i < heldOut ? 1 : 0, assigned_at: nowIso }))).execute();
+    };
+    const answer = (i: number, day: string) => db.insertInto('quiz_answers').values({ member_id: members[i]!.id, question_id: question, quiz_day: day, choice_index: 0, correct: 1, platform: 'console', answered_at: nowIso }).execute();
+    // spring-nudge: 4 held out, 9 treated; in its window (03-02 ~ 03-29) 1 held-out and 6 treated answered.
+    await campaign('schedule:spring-nudge', '2026-03-02', 4, 4);
+    for (const i of [0, 4, 5, 6, 7, 8, 9]) await answer(i, '2026-03-10');
+    await answer(1, '2026-04-02'); // after the window: not counted
+    // A letter held out of only 2 people: below the minimum group size of 3, nothing is estimated.
+    await campaign('letter:7', '2026-10-05', 2, 2, 8);
+    // Not in the 2026 pack: a window ending in 2027, one ending in 2025, one still open, one never sent.
+    await campaign('schedule:winter-quiz', '2026-12-21', 4, 4);
+    await campaign('schedule:old-nudge', '2025-09-01', 4, 4);
+    await campaign('schedule:open-nudge', '2026-11-23', 4, 4);
+    await campaign('schedule:never-sent', '2026-02-02', 1, 0, 0);
+
+    h.clock.set(KST('2026-12-03', '09:30'));
+    const pack = await buildEvidencePack(source(), 2026, h.clock.now().toISOString());
+    const files = byName(pack);
+    const effect = new TextDecoder().decode(files.get('effect-reports-2026.md'));
+    expect(effect).toContain('# 2026년 효과 보고서 (비교군 캠페인)');
+    const d = newcombe(6, 9, 1, 4);
+    const p = (x: number) => Math.abs(Math.round(x * 1000) / 10).toFixed(1);
+    expect(effect).toContain('## 효과 보고서: spring-nudge');
+    expect(effect).toContain('| 측정 기간 | 2026-03-02 ~ 2026-03-29 (4주) |');
+    expect(effect).toContain('| 대상군 | 66.7% (6/9명, 배정 9명) |');
+    expect(effect).toContain('| 비교군 | 25.0% (1/4명, 배정 4명) |');
+    expect(effect).toContain(`| 차이 (대상군 − 비교군) | +${p(d.estimate)}%p (95% 신뢰구간 ${d.lower < 0 ? '−' : '+'}${p(d.lower)} ~ +${p(d.upper)}%p) |`);
+    expect(effect).toContain('## 효과 보고서: letter:7');
+    expect(effect).toContain('비공개 — 두 집단 모두 3명 이상이어야 보여 줍니다 (소집단 비공개). 배정: 대상군 6명, 비교군 2명');
+    expect(effect.indexOf('spring-nudge')).toBeLessThan(effect.indexOf('letter:7'));
+    for (const name of ['winter-quiz', 'old-nudge', 'open-nudge', 'never-sent']) expect(effect).not.toContain(name);
+    expect(effect).not.toContain('중간 결과');
+
+    const summary = new TextDecoder().decode(files.get(SUMMARY));
+    expect(summary).toContain('| effect-reports-2026.md | 성과 |');
+    expect(summary).toContain('효과 보고서: 측정 기간이 끝난 비교군 캠페인 2개');
+    expect(new TextDecoder().decode(files.get(MANIFEST))).toContain(`${sha(files.get('effect-reports-2026.md')!)}  effect-reports-2026.md\n`);
+
+    // The 2027 pack, once winter-quiz's window is over, has it and nothing of 2026.
+    h.clock.set(KST('2027-01-20', '09:30'));
+    const next = new TextDecoder().decode(byName(await buildEvidencePack(source('en'), 2027, h.clock.now().toISOString())).get('effect-reports-2027.md'));
+    expect(next).toContain('## Effect report: winter-quiz');
+    expect(next).not.toContain('spring-nudge');
+  });
+
+  it('GIVEN no campaign with a holdout WHEN the pack is generated THEN the effect file says so', async () => {
+    h = await createHarness({ dialect, roster: trainingRoster(), start: KST('2026-11-27', '09:30') });
+    const effect = new TextDecoder().decode(byName(await buildEvidencePack(source(), 2026, h.clock.now().toISOString())).get('effect-reports-2026.md'));
+    expect(effect).toContain('2026년에 측정 기간이 끝난 비교군 캠페인이 없습니다.');
   });
 
   it('GIVEN a past year WHEN its pack is generated on different days THEN only the generation stamp differs, in English too', async () => {

@@ -1,8 +1,9 @@
 /**
  * The evidence pack for the integrity-effort (청렴노력도) part of the ACRC assessment: one folder per
  * year with the annual report, the training ledger, pledge signatures, leadership letters and their
- * acknowledgement, quiz participation by department and pulse results; a summary page mapping each
- * file to the part of the assessment it evidences (추진 기반 / 이행 / 성과); and MANIFEST.sha256.
+ * acknowledgement, quiz participation by department, pulse results and the effect reports of campaigns
+ * with a holdout; a summary page mapping each file to the part of the assessment it evidences (추진 기반
+ * / 이행 / 성과); and MANIFEST.sha256.
  *
  * Reproducible: the same data gives the same bytes. The only time of generation is in GENERATED.txt,
  * which the manifest leaves out for that reason; the audit log keeps the manifest's own digest.
@@ -14,6 +15,7 @@ import { annualReport } from '../stats/annual.js';
 import { announcementsTable, participationTable, pledgesTable, type ExportContext, type StatsSource, exportBase } from '../stats/exports.js';
 import { toXlsx, type XlsxSheet } from '../stats/xlsx.js';
 import { pulseTable } from '../pulse/pulse.report.js';
+import { effectReports } from './evidence.effect.js';
 import { UserError } from '../../engine/errors.js';
 import { ANNUAL_MINUTES } from '../training/training.js';
 import { trainingSheets } from '../training/training.export.js';
@@ -107,6 +109,7 @@ export function evidenceFiles(year: number): EvidenceFile[] {
         return workbook(pack, [await pulseTable(ctx.db, ctx.t, ctx.locale, ctx.period, { minGroupSize: ctx.options.minGroupSize, timeZone: ctx.options.timeZone })]);
       },
     },
+    { name: `effect-reports-${year}.md`, area: 'results', describes: 'evidence.file.effect', build: effectReports },
     { name: `annual-report-${year}.xlsx`, area: 'results', describes: 'evidence.file.annual_xlsx', build: async (pack) => (await annualOf(pack)).xlsx.data },
     { name: `annual-report-${year}.md`, area: 'results', describes: 'evidence.file.annual_md', build: async (pack) => (await annualOf(pack)).markdown.data },
   ];
