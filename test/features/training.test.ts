@@ -11,6 +11,8 @@ import type { Reply } from '../../src/engine/reply.js';
 import { importRoster } from '../../src/features/people/roster.import.js';
 import { parseLedger, type LedgerRow } from '../../src/features/training/training.js';
 import { recordLedger } from '../../src/features/training/training.repository.js';
+import { statusesFor, trainingFigures } from '../../src/features/training/training.stats.js';
+import { ensureDepartment, UNASSIGNED_DEPARTMENT } from '../../src/features/people/people.repository.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { DIALECTS, type DialectName } from '../support/databases.js';
 import { FakePort } from '../support/fakePort.js';
@@ -175,5 +177,23 @@ describe.each(DIALECTS)('%s', (dialect) => {
     expect(due).toContain('승진자 대면 교육: 2027-02-18까지 대면 교육 필요');
     // The two hours are done (April's session), the promotion's face-to-face session is not.
     expect(due).toContain('상태: 2시간은 채웠고 대면 교육이 남았습니다');
+  });
+  it('GIVEN someone who used the bot before the roster was loaded WHEN the roster adopts them THEN only those added by a later import are new hires', async () => {
+    h = await createHarness({ dialect, roster: null, start: KST('2026-02-16', '09:30') });
+    const db = h.services.db;
+    // 최담당 (9001) wrote to the bot in February, before anyone was on the roster (as enrolment writes it).
+    const unassigned = await ensureDepartment(db, [UNASSIGNED_DEPARTMENT], KST('2026-02-16', '09:30'));
+    await db.insertInto('members').values({ employee_no: null, name: 'choi', email: 'choi@city.example', department_id: unassigned, roles: 'employee', locale: null, preferred_locale: null, source: 'enrolled', joined_on: '2026-02-16', left_on: null, created_at: KST('2026-02-16', '09:30'), updated_at: KST('2026-02-16', '09:30') }).execute();
+    const first = await importRoster(db, trainingRoster(), { sync: false, skipInvalid: false, today: '2026-03-02', nowIso: KST('2026-03-02', '09:00'), actorLabel: 'test' });
+    expect(first).toMatchObject({ imported: true, firstImport: true, added: 12, updated: 1 });
+    const later = await importRoster(db, trainingRoster(['1106,신규,new@city.example,시청/감사과,employee,ko,,']), { sync: false, skipInvalid: false, today: '2026-05-04', nowIso: KST('2026-05-04', '09:00'), actorLabel: 'test' });
+    expect(later).toMatchObject({ imported: true, firstImport: false, added: 1 });
+
+    const statuses = await statusesFor(db, 2026, '2026-06-30', 90);
+    expect(statuses).toHaveLength(14);
+    expect(statuses.filter((s) => s.status.newHire.required).map((s) => s.person.employeeNo)).toEqual(['1106']);
+    expect(statuses.find((s) => s.person.employeeNo === '1106')!.status.newHire).toEqual({ required: true, due: '2026-08-02', met: false });
+    const figures = await trainingFigures(db, { year: 2026, asOf: '2026-06-30', departmentId: null, minGroupSize: 1, newHireDays: 90 });
+    expect(figures.newHires.count).toBe(1);
   });
 });

@@ -126,9 +126,18 @@ export async function trainingPeople(db: DbOrTrx, year: number, asOf: string): P
   }));
 }
 
-/** The day the roster was first loaded: nobody who "joined" then is a new hire. */
+/**
+ * The day the roster was first loaded: nobody who "joined" then is a new hire. It is the day the
+ * first roster import gave the members it added (the roster import writes its audit entry and its
+ * members with the same instant). Members adopted from chat keep the earlier day they first wrote to
+ * the bot, so they do not count: otherwise that day would make the whole first load "new hires".
+ */
 export async function firstLoadDay(db: DbOrTrx): Promise<string | null> {
-  const row = await db.selectFrom('members').select((eb) => eb.fn.min('joined_on').as('first')).where('source', '=', 'roster').executeTakeFirst();
+  const imported = await db.selectFrom('audit_log').select((eb) => eb.fn.min('occurred_at').as('at')).where('action', '=', 'roster.import').executeTakeFirst();
+  const at = (imported?.at as string | null | undefined) ?? null;
+  let query = db.selectFrom('members').select((eb) => eb.fn.min('joined_on').as('first')).where('source', '=', 'roster');
+  if (at !== null) query = query.where('created_at', '>=', at);
+  const row = await query.executeTakeFirst();
   return (row?.first as string | null | undefined) ?? null;
 }
 
