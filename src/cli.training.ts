@@ -5,7 +5,7 @@
  *   training export <year> [--department path] [--out dir]  (the ledger workbook)
  *   report evidence <year> [--out dir]  (one folder: see src/features/evidence/evidence.ts)
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { DEFAULT_EXPORT_DIR, saveAttachment } from './exports.js';
 import type { CliIo } from './cli.js';
@@ -47,7 +47,7 @@ function report(source: StatsSource, io: CliIo, problems: readonly LedgerProblem
     io.err(byRow ? t('training.problem', params) : t('training.cli.add_problem', params));
   }
   if (!result || !result.recorded) {
-    io.err(t('training.cli.rejected', { count: problems.length }));
+    io.err(t(byRow ? 'training.cli.rejected' : 'training.cli.add_rejected', { count: problems.length }));
     return 1;
   }
   io.out(t('training.cli.done', { sessions: result.sessionsAdded, sessionsKnown: result.sessionsKnown, attendance: result.attendanceAdded, attendanceKnown: result.attendanceKnown }));
@@ -58,7 +58,7 @@ async function add(source: StatsSource, args: string[], io: CliIo): Promise<numb
   const flags = ['date', 'title', 'kind', 'minutes'];
   const employees = positional(args, flags);
   const raw = { day: flag(args, 'date') ?? '', title: flag(args, 'title') ?? '', kind: flag(args, 'kind') ?? '', minutes: flag(args, 'minutes') ?? '' };
-  const { session, problems } = sessionProblems(raw, 0);
+  const { session, problems } = sessionProblems(raw, 0, source.today);
   if (employees.length === 0) problems.push({ row: 0, field: 'employee_no', code: 'training.error.employee_no_missing' });
   if (!session || problems.length > 0) {
     for (const p of problems) io.err(source.t('training.cli.add_problem', { field: p.field ?? '–', message: source.t(p.code, p.params) }));
@@ -85,7 +85,7 @@ async function importFile(source: StatsSource, args: string[], io: CliIo): Promi
     io.err(source.t(error.code, { path: error.path }));
     return 1;
   }
-  const parsed = parseLedger(text);
+  const parsed = parseLedger(text, source.today);
   if (parsed.problems.length > 0) return report(source, io, parsed.problems);
   const result = await recordLedger(source.db, parsed.rows, { nowIso: source.nowIso, actorLabel: 'cli', source: basename(path) });
   return report(source, io, result.problems, result);
@@ -149,9 +149,24 @@ export async function evidenceCommand(source: StatsSource, args: string[], io: C
     io.err(source.t('evidence.error.usage'));
     return 1;
   }
+  const out = args.includes('--out') ? flag(args, 'out') : DEFAULT_EXPORT_DIR;
+  if (out === undefined || out.startsWith('--')) {
+    io.err(source.t('evidence.error.usage'));
+    return 1;
+  }
   const pack = await buildEvidencePack(source, year, source.nowIso);
-  const folder = await newFolder(flag(args, 'out') ?? DEFAULT_EXPORT_DIR, `probity-evidence-${year}`);
-  for (const file of pack.files) await writeFile(join(folder, file.name), file.data, { flag: 'wx' });
+  let folder: string | undefined;
+  try {
+    folder = await newFolder(out, `probity-evidence-${year}`);
+    for (const file of pack.files) await writeFile(join(folder, file.name), file.data, { flag: 'wx' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    // No half-written pack is left behind to be mistaken for a whole one.
+    if (folder !== undefined) await rm(folder, { recursive: true, force: true });
+    io.err(source.t('evidence.error.write', { path: resolve(out), reason: code }));
+    return 1;
+  }
   await recordAudit(source.db, {
     actorMemberId: null,
     actorLabel: 'cli',

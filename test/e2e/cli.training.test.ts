@@ -84,6 +84,13 @@ describe('npm run cli -- training … / report evidence', () => {
     const bad = capture();
     expect(await runCli(['training', 'add', '--date', '2026-09-15', '--title', 'x', '--kind', 'webinar', '--minutes', '60', '1104'], bad, env)).toBe(1);
     expect(bad.lines[0]).toBe('kind: kind(교육 방식)는 face_to_face|online|elearning 중 하나여야 합니다 (집합·온라인·이러닝도 가능): "webinar"');
+    const unknown = capture();
+    expect(await runCli(['training', 'add', '--date', '2026-09-15', '--title', 'x', '--kind', 'online', '--minutes', '60', '1104', '7777'], unknown, env)).toBe(1);
+    expect(unknown.lines).toEqual(['employee_no: 명부에 없는 직원번호입니다: "7777"', '문제 1건 때문에 아무것도 기록하지 않았습니다. 고친 뒤 다시 실행하세요.']);
+    const future = capture();
+    expect(await runCli(['training', 'add', '--date', '2099-09-15', '--title', 'x', '--kind', 'online', '--minutes', '60', '1104'], future, env)).toBe(1);
+    expect(future.lines[0]).toMatch(/^date: date\(교육일\) "2099-09-15"가 오늘\(\d{4}-\d{2}-\d{2}\)보다 뒤입니다/);
+    expect(query(db, "SELECT id FROM training_sessions WHERE title = 'x'")).toEqual([]);
   });
 
   it('GIVEN the records WHEN the ledger is exported THEN the workbook holds the figures, the sessions and each person, and the export is audited', async () => {
@@ -123,6 +130,7 @@ describe('npm run cli -- training … / report evidence', () => {
       'SUMMARY.md',
       'annual-report-2026.md',
       'annual-report-2026.xlsx',
+      'effect-reports-2026.md',
       'leadership-letters-2026.xlsx',
       'pledge-signatures-2026.xlsx',
       'pulse-results-2026.xlsx',
@@ -139,7 +147,7 @@ describe('npm run cli -- training … / report evidence', () => {
     const audits = query<{ details: string }>(db, "SELECT details FROM audit_log WHERE action = 'report.evidence' ORDER BY id");
     expect(audits).toHaveLength(2);
     const manifestSha = execFileSync('sha256sum', ['MANIFEST.sha256'], { cwd: a!, encoding: 'utf8' }).split(' ')[0];
-    expect(JSON.parse(audits[0]!.details)).toMatchObject({ year: 2026, folder: 'probity-evidence-2026', files: 10, manifestSha256: manifestSha });
+    expect(JSON.parse(audits[0]!.details)).toMatchObject({ year: 2026, folder: 'probity-evidence-2026', files: 11, manifestSha256: manifestSha });
     expect(first.stdout).toContain(`MANIFEST SHA-256 ${manifestSha}`);
   });
 
@@ -147,5 +155,20 @@ describe('npm run cli -- training … / report evidence', () => {
     const io = capture();
     expect(await runCli(['report', 'evidence', '20x6', '--out', join(dir, 'none')], io, env)).toBe(1);
     expect(io.lines).toEqual(['사용법: `report evidence <연도> [--out 폴더]` (예: report evidence 2026)']);
+    const bare = capture();
+    expect(await runCli(['report', 'evidence', '2026', '--out'], bare, env)).toBe(1);
+    expect(bare.lines).toEqual(['사용법: `report evidence <연도> [--out 폴더]` (예: report evidence 2026)']);
+  });
+
+  it('GIVEN an --out that is a file WHEN report evidence runs THEN it says so in words, exits 1 and writes nothing', async () => {
+    const file = join(dir, 'not-a-folder.txt');
+    writeFileSync(file, 'x');
+    const io = capture();
+    const audits = () => query(db, "SELECT id FROM audit_log WHERE action = 'report.evidence'").length;
+    const before = audits();
+    expect(await runCli(['report', 'evidence', '2026', '--out', file], io, env)).toBe(1);
+    expect(io.lines).toEqual([`증빙 자료 폴더를 ${file} 에 쓸 수 없습니다 (EEXIST). 쓸 수 있는 폴더를 --out 으로 지정하세요. 아무것도 남기지 않았습니다.`]);
+    expect(readFileSync(file, 'utf8')).toBe('x');
+    expect(audits()).toBe(before);
   });
 });

@@ -1,6 +1,7 @@
 /** The training duty's pure rules: the ledger file's rows and where a member stands in a year. */
 import { describe, expect, it } from 'vitest';
-import { parseKind, parseLedger, trainingStatus, type Attended } from '../../src/features/training/training.js';
+import { parseKind, parseLedger, sessionProblems, trainingStatus, type Attended } from '../../src/features/training/training.js';
+import { translator } from '../../src/i18n/index.js';
 import { headsOf, type PersonRow } from '../../src/features/training/training.repository.js';
 
 const rules = { newHireDays: 30, firstLoadDay: '2026-01-05' };
@@ -53,6 +54,15 @@ describe('parseLedger', () => {
     expect(parseLedger('date,title,kind,employee_no\n2026-04-10,a,online,1001').problems).toEqual([{ row: 1, code: 'roster.error.missing_columns', params: { columns: 'minutes' } }]);
     expect(parseLedger('date,title,kind,minutes,employee_no,room\n').problems[0]).toMatchObject({ row: 1, code: 'roster.error.unknown_columns' });
     expect(parseLedger('').problems).toEqual([{ row: 1, code: 'roster.error.empty' }]);
+  });
+
+  it('GIVEN a session after today WHEN parsed THEN it is refused by row and field (a mistyped year is not counted in another year); today itself is fine', () => {
+    const text = ['date,title,kind,minutes,employee_no', '2026-12-03,교육,집합,120,1001', '2027-04-10,교육,집합,120,1002'].join('\n');
+    const { rows, problems } = parseLedger(text, '2026-12-03');
+    expect(rows.map((r) => r.employeeNo)).toEqual(['1001']);
+    expect(problems).toEqual([{ row: 3, field: 'date', code: 'training.error.future', params: { value: '2027-04-10', today: '2026-12-03' } }]);
+    expect(sessionProblems({ day: '2026-12-04', title: '교육', kind: 'online', minutes: '60' }, 0, '2026-12-03').problems.map((p) => p.code)).toEqual(['training.error.future']);
+    expect(translator('ko')('training.error.future', { value: '2027-04-10', today: '2026-12-03' })).toBe('date(교육일) "2027-04-10"이 오늘(2026-12-03)보다 뒤입니다. 참석은 교육이 끝난 뒤에 기록합니다.');
   });
 
   it('GIVEN the words of a 청렴연수원 record WHEN read as a kind THEN they map to the three kinds', () => {

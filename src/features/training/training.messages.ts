@@ -4,6 +4,7 @@ export const trainingKo = {
   'roster.error.head': 'head(기관장 여부)는 비워 두거나 y/yes/예 또는 n/no/아니오 여야 합니다: "{value}"',
 
   'training.error.date': 'date(교육일)는 YYYY-MM-DD 형식의 날짜여야 합니다: "{value}"',
+  'training.error.future': 'date(교육일) "{value}"이(가) 오늘({today})보다 뒤입니다. 참석은 교육이 끝난 뒤에 기록합니다.',
   'training.error.title_missing': 'title(교육명)이 비어 있습니다',
   'training.error.title_long': 'title(교육명)은 {max}자 이하여야 합니다',
   'training.error.kind': 'kind(교육 방식)는 {allowed} 중 하나여야 합니다 (집합·온라인·이러닝도 가능): "{value}"',
@@ -74,6 +75,7 @@ export const trainingKo = {
   'training.problem': '{row}행 {field}: {message}',
   'training.cli.add_problem': '{field}: {message}',
   'training.cli.rejected': '문제 {count}건 때문에 아무것도 기록하지 않았습니다. 파일을 고친 뒤 다시 가져오세요.',
+  'training.cli.add_rejected': '문제 {count}건 때문에 아무것도 기록하지 않았습니다. 고친 뒤 다시 실행하세요.',
   'training.cli.done': '청렴교육 기록: 새 회차 {sessions}개 (기존 {sessionsKnown}개), 새 참석 {attendance}건 (이미 있던 {attendanceKnown}건은 다시 세지 않음)',
   'training.cli.usage':
     '사용법: training add --date YYYY-MM-DD --title "교육명" --kind face_to_face|online|elearning --minutes 분 <직원번호>… | training import <파일.csv> (열: date,title,kind,minutes,employee_no) | training export <연도> [--department 부서] [--out 폴더] | report evidence <연도> [--out 폴더]',
@@ -111,6 +113,7 @@ export const trainingKo = {
   'evidence.verify.manifest': '`sha256sum -c {manifest}`: 모든 파일이 만든 그대로인지 확인합니다.',
   'evidence.verify.generated': '{generated}에만 생성 시각이 있습니다. 같은 자료로 다시 만들면 이 파일만 달라지므로 {manifest}에는 넣지 않았고, {manifest} 자체의 SHA-256은 감사 로그에 남습니다.',
   'evidence.generated_at': '생성 시각 (UTC)',
+  'evidence.error.write': '증빙 자료 폴더를 {path} 에 쓸 수 없습니다 ({reason}). 쓸 수 있는 폴더를 --out 으로 지정하세요. 아무것도 남기지 않았습니다.',
   'evidence.error.usage': '사용법: `report evidence <연도> [--out 폴더]` (예: report evidence 2026)',
   'evidence.done': '📦 {year}년 증빙 자료 {files}개 파일: {path} (MANIFEST SHA-256 {manifest})',
 } as const;
@@ -120,6 +123,7 @@ export const trainingEn: Readonly<Record<keyof typeof trainingKo, string>> = {
   'roster.error.head': 'head must be empty, y/yes or n/no: "{value}"',
 
   'training.error.date': 'date must be a date as YYYY-MM-DD: "{value}"',
+  'training.error.future': 'date "{value}" is after today ({today}): attendance is recorded once the session has taken place',
   'training.error.title_missing': 'title is empty',
   'training.error.title_long': 'title must be at most {max} characters',
   'training.error.kind': 'kind must be one of {allowed}: "{value}"',
@@ -190,6 +194,7 @@ export const trainingEn: Readonly<Record<keyof typeof trainingKo, string>> = {
   'training.problem': 'Row {row}, {field}: {message}',
   'training.cli.add_problem': '{field}: {message}',
   'training.cli.rejected': 'Nothing was recorded because of {count} problem(s). Fix the file and import it again.',
+  'training.cli.add_rejected': 'Nothing was recorded because of {count} problem(s). Correct them and run the command again.',
   'training.cli.done': 'Training recorded: {sessions} new session(s) ({sessionsKnown} known), {attendance} new attendance(s) ({attendanceKnown} already recorded, not counted again)',
   'training.cli.usage':
     'Usage: training add --date YYYY-MM-DD --title "Title" --kind face_to_face|online|elearning --minutes N <employee_no>… | training import <file.csv> (columns: date,title,kind,minutes,employee_no) | training export <year> [--department path] [--out dir] | report evidence <year> [--out dir]',
@@ -227,6 +232,7 @@ export const trainingEn: Readonly<Record<keyof typeof trainingKo, string>> = {
   'evidence.verify.manifest': '`sha256sum -c {manifest}` checks that every file is as it was written.',
   'evidence.verify.generated': "Only {generated} holds the time of generation. Generating again from the same data changes only that file, so it is not in {manifest}; the SHA-256 of {manifest} itself is in the audit log.",
   'evidence.generated_at': 'Generated at (UTC)',
+  'evidence.error.write': 'Cannot write the evidence folder in {path} ({reason}). Name a writable folder with --out. Nothing was left behind.',
   'evidence.error.usage': 'Usage: `report evidence <year> [--out dir]` (e.g. report evidence 2026)',
   'evidence.done': '📦 Evidence {year}: {files} files in {path} (MANIFEST SHA-256 {manifest})',
 };

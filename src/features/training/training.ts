@@ -70,11 +70,16 @@ export interface LedgerProblem {
 
 export const LEDGER_COLUMNS = ['date', 'title', 'kind', 'minutes', 'employee_no'] as const;
 
-/** The session's own problems, shared by the CSV rows and `training add`. */
-export function sessionProblems(raw: { day: string; title: string; kind: string; minutes: string }, row: number): { session?: SessionInput; problems: LedgerProblem[] } {
+/**
+ * The session's own problems, shared by the CSV rows and `training add`. Attendance is recorded once a
+ * session has taken place: a day after `today` (the organisation's day) is refused, so a mistyped year
+ * is caught rather than counted in another year.
+ */
+export function sessionProblems(raw: { day: string; title: string; kind: string; minutes: string }, row: number, today?: string): { session?: SessionInput; problems: LedgerProblem[] } {
   const problems: LedgerProblem[] = [];
   const day = raw.day.trim();
   if (!isCalendarDay(day)) problems.push({ row, field: 'date', code: 'training.error.date', params: { value: day } });
+  else if (today !== undefined && day > today) problems.push({ row, field: 'date', code: 'training.error.future', params: { value: day, today } });
   const title = raw.title.normalize('NFC').trim();
   if (title === '') problems.push({ row, field: 'title', code: 'training.error.title_missing' });
   else if (title.length > TITLE_MAX) problems.push({ row, field: 'title', code: 'training.error.title_long', params: { max: TITLE_MAX } });
@@ -87,8 +92,8 @@ export function sessionProblems(raw: { day: string; title: string; kind: string;
   return { session: { day, title, kind: kind!, minutes: minutes! }, problems };
 }
 
-/** The ledger file: a header naming LEDGER_COLUMNS (any order), then one row per attendance. */
-export function parseLedger(text: string): { rows: LedgerRow[]; problems: LedgerProblem[] } {
+/** The ledger file: a header naming LEDGER_COLUMNS (any order), then one row per attendance (none after `today`). */
+export function parseLedger(text: string, today?: string): { rows: LedgerRow[]; problems: LedgerProblem[] } {
   const reader = new CsvReader();
   let records: string[][];
   try {
@@ -120,7 +125,7 @@ export function parseLedger(text: string): { rows: LedgerRow[]; problems: Ledger
       problems.push({ row, code: 'roster.error.replacement_character' });
       return;
     }
-    const { session, problems: own } = sessionProblems({ day: at(record, 'date'), title: at(record, 'title'), kind: at(record, 'kind'), minutes: at(record, 'minutes') }, row);
+    const { session, problems: own } = sessionProblems({ day: at(record, 'date'), title: at(record, 'title'), kind: at(record, 'kind'), minutes: at(record, 'minutes') }, row, today);
     problems.push(...own);
     const employeeNo = at(record, 'employee_no').trim();
     if (employeeNo === '') problems.push({ row, field: 'employee_no', code: 'training.error.employee_no_missing' });
