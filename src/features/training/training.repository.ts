@@ -11,6 +11,9 @@ import { sessionKey, type Attended, type LedgerProblem, type LedgerRow, type Ses
 
 type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
+/** The audit action of a roster import (roster.import.ts). */
+const ROSTER_IMPORT_ACTION = 'roster.import';
+
 /** Rows per INSERT statement: well within both databases' bound-parameter limits. */
 const CHUNK = 200;
 
@@ -133,7 +136,7 @@ export async function trainingPeople(db: DbOrTrx, year: number, asOf: string): P
  * the bot, so they do not count: otherwise that day would make the whole first load "new hires".
  */
 export async function firstLoadDay(db: DbOrTrx): Promise<string | null> {
-  const imported = await db.selectFrom('audit_log').select((eb) => eb.fn.min('occurred_at').as('at')).where('action', '=', 'roster.import').executeTakeFirst();
+  const imported = await db.selectFrom('audit_log').select((eb) => eb.fn.min('occurred_at').as('at')).where('action', '=', ROSTER_IMPORT_ACTION).executeTakeFirst();
   const at = (imported?.at as string | null | undefined) ?? null;
   let query = db.selectFrom('members').select((eb) => eb.fn.min('joined_on').as('first')).where('source', '=', 'roster');
   if (at !== null) query = query.where('created_at', '>=', at);
