@@ -7,6 +7,7 @@ import * as m0005 from './0005_statistics.js';
 import * as m0006 from './0006_letter_audience.js';
 import * as m0007 from './0007_console_operator.js';
 import * as m0008 from './0008_pulse.js';
+import * as m0009 from './0009_dashboard.js';
 
 /** Every migration, in order. Names sort; a new one is added here and never renamed. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_letter_audience': m0006,
   '0007_console_operator': m0007,
   '0008_pulse': m0008,
+  '0009_dashboard': m0009,
 };

@@ -19,6 +19,7 @@ import { announcementRoutes } from './features/announcements/announcements.handl
 import { statsRoutes } from './features/stats/stats.handlers.js';
 import { composeAnnouncement, composeAnnouncementReminder } from './features/announcements/announcements.delivery.js';
 import { pulseRoutes } from './features/pulse/pulse.handlers.js';
+import { dashboardRoutes } from './features/dashboard/dashboard.handlers.js';
 import { composePulse, composePulseReminder, planPulseReminder } from './features/pulse/pulse.delivery.js';
 import type { Composer } from './delivery/dispatcher.js';
 import type { Planner } from './scheduler/scheduler.js';
@@ -42,7 +43,7 @@ export function createEngine(services: Services): Engine {
     },
   };
   const routes: Routes = {
-    commands: [...quizRoutes.commands, ...pledgeRoutes.commands, ...announcementRoutes.commands, ...statsRoutes.commands, ...pulseRoutes.commands, ...peopleRoutes.commands, ...statusRoutes.commands, help],
+    commands: [...quizRoutes.commands, ...pledgeRoutes.commands, ...announcementRoutes.commands, ...statsRoutes.commands, ...pulseRoutes.commands, ...dashboardRoutes.commands, ...peopleRoutes.commands, ...statusRoutes.commands, help],
     actions: [...quizRoutes.actions, ...pledgeRoutes.actions, ...announcementRoutes.actions, ...peopleRoutes.actions, ...statusRoutes.actions, ...pulseRoutes.actions],
     forms: [...announcementRoutes.forms, ...pulseRoutes.forms],
     events: homeEvents,

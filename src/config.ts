@@ -110,6 +110,8 @@ export interface Config {
   readonly discord: DiscordConfig | undefined;
   /** Present when NAVER WORKS is configured. */
   readonly naverworks: NaverWorksConfig | undefined;
+  /** PROBITY_PUBLIC_URL without a trailing slash: where browsers reach the web dashboard; off when undefined. */
+  readonly publicUrl: string | undefined;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/probity.sqlite';
@@ -238,7 +240,9 @@ export function loadConfig(env: Env | undefined = process.env): Config {
   const discord = parseDiscord(value, issues);
 
   const naverworks = parseNaverWorks(value, issues);
-  const http = parseHttp(value, slack !== undefined || discord !== undefined || naverworks !== undefined, slack, issues);
+  const publicUrl = parseUrl('PROBITY_PUBLIC_URL', value('PROBITY_PUBLIC_URL'), issues)?.replace(/\/+$/, '');
+  const http = parseHttp(value, slack !== undefined || discord !== undefined || naverworks !== undefined || publicUrl !== undefined, slack, issues);
+  if (publicUrl !== undefined && !http) issues.push({ variable: 'PROBITY_HTTP_PORT', ko: 'PROBITY_PUBLIC_URL 의 웹 대시보드에는 HTTP 포트가 필요합니다 (off 는 쓸 수 없습니다)', en: 'the web dashboard at PROBITY_PUBLIC_URL needs the HTTP listener (it cannot be off)' });
   if (naverworks && !http) issues.push({ variable: 'PROBITY_HTTP_PORT', ko: 'NAVER WORKS 콜백을 받으려면 HTTP 포트가 필요합니다 (off 는 쓸 수 없습니다)', en: 'NAVER WORKS callbacks need the HTTP listener (it cannot be off)' });
 
   if (issues.length > 0) throw new ConfigError(issues);
@@ -266,6 +270,7 @@ export function loadConfig(env: Env | undefined = process.env): Config {
     slack: slack ? Object.freeze(slack) : undefined,
     discord: discord ? Object.freeze(discord) : undefined,
     naverworks: naverworks ? Object.freeze(naverworks) : undefined,
+    publicUrl,
   });
 }
 

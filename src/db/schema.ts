@@ -258,6 +258,8 @@ export interface Database {
   pulse_responses: PulseResponseTable;
   pulse_answers: PulseAnswerTable;
   pulse_reminders: PulseReminderTable;
+  dashboard_links: DashboardLinkTable;
+  dashboard_sessions: DashboardSessionTable;
 }
 
 export type Department = Selectable<DepartmentTable>;
@@ -389,3 +391,23 @@ export interface PulseReminderTable {
 
 export type PulseRow = Selectable<PulseTable>;
 export type PulseRun = Selectable<PulseRunTable>;
+
+/** A one-time sign-in link to the web dashboard: only the token's SHA-256 is kept. */
+export interface DashboardLinkTable {
+  id: Generated<number>;
+  token_hash: string;
+  member_id: number;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** A signed-in dashboard browser: only the cookie's SHA-256 is kept; roles are read from members. */
+export interface DashboardSessionTable {
+  id: Generated<number>;
+  session_hash: string;
+  member_id: number;
+  locale: string | null;
+  created_at: string;
+  last_seen_at: string;
+}

@@ -1,5 +1,6 @@
 /** English catalogue: every key of the Korean one (the type enforces it). */
 import type { ko } from './ko.js';
+import { dashboardEn } from '../features/dashboard/dashboard.messages.js';
 
 export const en: Readonly<Record<keyof typeof ko, string>> = {
   'error.internal': 'Something went wrong on our side. Please try again shortly. (Reference: {incident})',
@@ -521,4 +522,5 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'pulse.stats.title': 'Integrity perception pulse (closed in this period)',
   'pulse.report.row': 'Integrity pulse #{id} {title}',
   'pulse.report.section': 'Integrity perception pulse',
+  ...dashboardEn,
 };

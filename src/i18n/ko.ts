@@ -1,3 +1,5 @@
+import { dashboardKo } from '../features/dashboard/dashboard.messages.js';
+
 /** 한국어 메시지 카탈로그: 키의 기준. 다른 언어는 같은 키를 모두 갖는다(타입과 테스트가 확인). */
 export const ko = {
   // 공통 오류
@@ -530,4 +532,5 @@ export const ko = {
   'pulse.stats.title': '청렴 체감 설문 (이 기간에 마감)',
   'pulse.report.row': '청렴 체감 설문 #{id} {title}',
   'pulse.report.section': '청렴 체감 설문',
+  ...dashboardKo,
 } as const;
