@@ -47,9 +47,12 @@ export function managerScope(member: Member, department: { id: number; path: str
   return { id: department.id, path: department.path };
 }
 
+/** Which measures of a report a table needs: the headcount, participation and depth are in every one. */
+export type ReportPart = 'all' | 'people' | 'topics' | 'campaigns';
+
 export class PageStats {
   private counted: Promise<DepartmentCounts> | undefined;
-  private readonly reports = new Map<number | null, StatsReport>();
+  private readonly reports = new Map<string, StatsReport>();
 
   constructor(
     private readonly services: Services,
@@ -68,12 +71,27 @@ export class PageStats {
     return this.counted;
   }
 
-  /** The report of one scope (null = the organisation), computed once per page. */
-  async report(scopeId: number | null): Promise<StatsReport> {
-    const cached = this.reports.get(scopeId);
+  /**
+   * The report of one scope (null = the organisation), computed once per page. `part` narrows it to
+   * the measures a table shows: buildReport over the same counts with the other measures' lists
+   * emptied, so every figure (and its suppression, decided over the whole tree per measure) is the
+   * full report's, without paying for the weekly trend of sixty departments to show their headcounts.
+   */
+  async report(scopeId: number | null, part: ReportPart = 'all'): Promise<StatsReport> {
+    const key = `${part}:${scopeId}`;
+    const cached = this.reports.get(key);
     if (cached) return cached;
-    const report = buildReport(await this.counts(), scopeId, this.services.config.minGroupSize);
-    this.reports.set(scopeId, report);
+    const counts = await this.counts();
+    const only = (keep: readonly ('weeks' | 'topics' | 'pledges' | 'announcements')[]): DepartmentCounts => ({
+      ...counts,
+      weeks: keep.includes('weeks') ? counts.weeks : [],
+      topics: keep.includes('topics') ? counts.topics : [],
+      pledges: keep.includes('pledges') ? counts.pledges : [],
+      announcements: keep.includes('announcements') ? counts.announcements : [],
+    });
+    const input = part === 'all' ? counts : part === 'people' ? only([]) : part === 'topics' ? only(['topics']) : only(['pledges', 'announcements']);
+    const report = buildReport(input, scopeId, this.services.config.minGroupSize);
+    this.reports.set(key, report);
     return report;
   }
 

@@ -8,7 +8,7 @@ import type { DepartmentInfo } from '../../stats/counts.js';
 import { shownPath } from '../../stats/exports.js';
 import type { Figure, RateFigure, StatsReport } from '../../stats/metrics.js';
 import { html, query, type SafeHtml } from './html.js';
-import type { PageStats, Viewer } from './data.js';
+import type { PageStats, ReportPart, Viewer } from './data.js';
 import { rateCell, rateText } from './layout.js';
 import { barChart } from './svg.js';
 
@@ -52,11 +52,11 @@ export function summary(viewer: Viewer, report: StatsReport): SafeHtml {
 /** One row per department of the scope's subtree, each with its own subtree's figures. */
 export async function departmentTree(viewer: Viewer, stats: PageStats, rootId: number | null): Promise<SafeHtml> {
   const { t } = viewer;
-  const root = await stats.report(rootId);
+  const root = await stats.report(rootId, 'people');
   const rows: SafeHtml[] = [];
   rows.push(html`<tr class="level-0"><th scope="row">${scopeName(t, root)}</th><td class="num">${root.headcount}</td>${rateCell(t, root.participation)}${rateCell(t, root.depth)}</tr>`);
   const walk = async (id: number | null, level: number) => {
-    const report = await stats.report(id);
+    const report = await stats.report(id, 'people');
     const byPath = [...report.departments].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     for (const d of byPath) {
       rows.push(html`<tr class="level-${Math.min(level, 6)}" data-department-id="${d.departmentId}"><th scope="row">${departmentLink(viewer, stats, { id: d.departmentId, path: d.path })}</th><td class="num">${d.headcount}</td>${rateCell(t, d.participation)}${rateCell(t, d.depth)}</tr>`);
@@ -69,19 +69,19 @@ export async function departmentTree(viewer: Viewer, stats: PageStats, rootId: n
 }
 
 /** The scope and the departments directly under it: the rows of the heat map and the campaign tables. */
-async function scopeRows(stats: PageStats, scopeId: number | null): Promise<{ label: SafeHtml | string; report: StatsReport }[]> {
+async function scopeRows(stats: PageStats, scopeId: number | null, part: ReportPart): Promise<{ label: SafeHtml | string; report: StatsReport }[]> {
   const viewer = stats.viewer;
   const rows: { label: SafeHtml | string; report: StatsReport }[] = [];
-  const root = await stats.report(scopeId);
+  const root = await stats.report(scopeId, part);
   rows.push({ label: html`<strong>${scopeName(viewer.t, root)}</strong>`, report: root });
-  for (const child of await stats.childrenOf(scopeId)) rows.push({ label: departmentLink(viewer, stats, child), report: await stats.report(child.id) });
+  for (const child of await stats.childrenOf(scopeId)) rows.push({ label: departmentLink(viewer, stats, child), report: await stats.report(child.id, part) });
   return rows;
 }
 
 /** Accuracy by topic × department, weakest shades darkest; hidden cells say why. */
 export async function topicHeatMap(stats: PageStats, scopeId: number | null, topicName: (code: string) => string): Promise<SafeHtml> {
   const { t } = stats.viewer;
-  const rows = await scopeRows(stats, scopeId);
+  const rows = await scopeRows(stats, scopeId, 'topics');
   const topics = [...rows[0]!.report.topics].map((tp) => tp.topic);
   if (topics.length === 0) return html`<p>${t('dashboard.topics.none')}</p>`;
   const shade = (f: RateFigure) => (f.value === null ? 'heat-none' : `heat-${Math.min(4, Math.floor(f.value * 5))}`);
@@ -99,7 +99,7 @@ export async function topicHeatMap(stats: PageStats, scopeId: number | null, top
 /** Pledges and letters with completion by department; the non-signer list for hr/admin. */
 export async function campaignTables(stats: PageStats, scopeId: number | null, campaigns: ReadonlyMap<string, { id: number; day: string; due: string | null }[]>): Promise<SafeHtml> {
   const { t, operator } = stats.viewer;
-  const rows = await scopeRows(stats, scopeId);
+  const rows = await scopeRows(stats, scopeId, 'campaigns');
   const root = rows[0]!.report;
   const pledges = root.pledges.map((p) => {
     const open = campaigns.get(p.key) ?? [];
