@@ -59,7 +59,7 @@ let h: Harness;
 
 /** Every command a member of each role uses, then every button on what came back (two levels deep). */
 async function drive(): Promise<void> {
-  h = await createHarness({ contentDirs: [SHIPPED_CONTENT], start: KST('2026-11-27', '09:30') });
+  h = await createHarness({ contentDirs: [SHIPPED_CONTENT], start: KST('2026-11-27', '09:30'), env: { PROBITY_PUBLIC_URL: 'https://probity.city.example' } });
   const sessions: Array<[string, string[][]]> = [
     ['1001', [['help'], ['quiz'], ['me'], ['whoami'], ['dm', 'on'], ['dm', 'off'], ['pledge'], ['pledge', 'show', 'all-staff'], ['letters'], ['no-such-command'], ['stats'], ['pulse'], ['pulse', 'respond']]],
     ['1002', [['help'], ['quiz'], ['me'], ['whoami'], ['lang', 'ko'], ['lang', 'en'], ['pledge'], ['letters']]],
@@ -72,7 +72,8 @@ async function drive(): Promise<void> {
         ['pulse', 'open', 'integrity-climate', 'all'], ['pulse', 'list'], ['pulse', 'results'],
       ],
     ],
-    ['2001', [['help'], ['stats'], ['announce', 'list'], ['letters'], ['status']]],
+    ['2001', [['help'], ['stats'], ['announce', 'list'], ['letters'], ['status'], ['dashboard']]],
+    ['1001', [['dashboard']]],
   ];
   let presses = 0;
   const explore = async (who: string, where: string, reply: Reply, depth: number): Promise<void> => {
