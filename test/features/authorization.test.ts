@@ -112,6 +112,8 @@ const MATRIX: Row[] = [
   cmd('export announcements', OPERATORS, 'export'),
   cmd('export pulses', OPERATORS, 'export'),
   cmd('report annual 2026', OPERATORS, 'report.annual'),
+  // The web dashboard's sign-in link (issue 13): this harness has no PROBITY_PUBLIC_URL, so no link either.
+  cmd('dashboard', { employee: 'forbidden', manager: 'refused:dashboard.error.no_public_url', hr: 'refused:dashboard.error.no_public_url', admin: 'refused:dashboard.error.no_public_url' }),
   cmd('schedule', OPERATORS),
   cmd('schedule list', OPERATORS),
   cmd('schedule pause daily-quiz', OPERATORS, 'schedule.pause'),
