@@ -26,6 +26,7 @@ table.tree tr.level-0 th{font-weight:bold}
 table.compact td,table.compact th{padding:.15rem .5rem;font-size:.85rem}
 .heat-0{background:#c0392b;color:#fff}.heat-1{background:#e67e22;color:#fff}.heat-2{background:#f4d03f}.heat-3{background:#abebc6}.heat-4{background:#58d68d}.heat-none{color:var(--muted)}
 .note{color:var(--muted);font-size:.85rem}
+.legend{font-size:.8rem}.swatch{display:inline-block;padding:0 .4rem;margin-right:.2rem;border-radius:3px}
 .chart{width:100%;max-width:40rem;height:auto;background:#fff;border:1px solid var(--line);border-radius:6px}
 .chart .grid{stroke:#e3e7ee}.chart .axis{font-size:10px;fill:#5b6475}.chart .value{font-size:10px;fill:#1d2433}
 .chart .bar{fill:#1f5fbf}.chart .bar-hidden{fill:none;stroke:#aab2c0;stroke-dasharray:3 3}

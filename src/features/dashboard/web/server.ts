@@ -130,6 +130,7 @@ export function createDashboardApp(services: Services): Hono {
     return { stats: new PageStats(services, viewer, period, raw), shell: { raw: raw ?? 'month', from: period.from, to: period.to } };
   };
   const topicName = (viewer: Viewer) => (code: string) => services.content.topics[code]?.[viewer.locale] ?? code;
+  const pledgeTitle = (viewer: Viewer) => (key: string) => services.content.pledges.find((p) => `${p.pack}/${p.slug}` === key)?.title[viewer.locale] ?? key;
 
   app.get('/dashboard/', viewerPage(async (viewer, c) => {
     const { stats, shell } = statsFor(viewer, c);
@@ -165,7 +166,7 @@ export function createDashboardApp(services: Services): Hono {
       const key = `${campaign.pack}/${campaign.slug}`;
       open.set(key, [...(open.get(key) ?? []), { id: campaign.id, day: campaign.day, due: campaign.due_on }]);
     }
-    return { status: 200, body: page({ viewer, page: 'campaigns', title: viewer.t('dashboard.nav.campaigns'), period: shell, body: await campaignTables(stats, viewer.scope.id, open) }) };
+    return { status: 200, body: page({ viewer, page: 'campaigns', title: viewer.t('dashboard.nav.campaigns'), period: shell, body: await campaignTables(stats, viewer.scope.id, open, pledgeTitle(viewer)) }) };
   }));
 
   app.get('/dashboard/campaigns/pledge/:id/non-signers', viewerPage(async (viewer, c) => {
