@@ -7,7 +7,7 @@
  * (into docs/dashboard/ with PROBITY_DASHBOARD_SCREENSHOTS=1, on SQLite; elsewhere into a temporary folder).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import { computeStats } from '../../src/features/stats/metrics.js';
 import { parsePeriod } from '../../src/features/stats/period.js';
 import { WorkingDayCalendar } from '../../src/scheduler/calendar.js';
 import { percentText } from '../../src/ui/text.js';
-import { ROOT, tempDir } from '../e2e/support.js';
+import { ROOT, run, tempDir } from '../e2e/support.js';
 import { DIALECTS } from '../support/databases.js';
 import { STAFF, seedOrganisation, signShippedPledges, type Organisation } from './organisation.js';
 import { chromiumAvailable, ConsoleProcess, freePort, launchBrowser, VIEWPORT } from './support.js';
@@ -63,9 +63,7 @@ describe.skipIf(!chromiumAvailable()).each(DIALECTS)('%s: the web dashboard in C
     });
     page.on('pageerror', (error) => violations.push(`${page.url()}: ${error.message}`));
     // The DOM's own report of every violation, besides the console's.
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => console.error(`Content-Security-Policy violation: ${e.violatedDirective} ${e.blockedURI}`));
-    });
+    await page.addInitScript("document.addEventListener('securitypolicyviolation', (e) => console.error('Content-Security-Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI))");
     page.on('requestfailed', (request) => violations.push(`${request.url()}: ${request.failure()?.errorText}`));
     return page;
   }
@@ -198,11 +196,26 @@ describe.skipIf(!chromiumAvailable()).each(DIALECTS)('%s: the web dashboard in C
 
     await expectPage(hrPage, await hrPage.goto(`${base}/dashboard/exports${q}`), 'exports');
     await screenshot(hrPage, 'exports');
-    const csv = hrPage.locator('a[href*="/dashboard/exports/"][href*="csv"]').first();
-    const download = await hrPage.context().request.get(new URL((await csv.getAttribute('href'))!, base).toString());
-    expect(download.status()).toBe(200);
-    expect(download.headers()['content-disposition']).toMatch(/attachment/);
-    expect((await download.body()).length).toBeGreaterThan(100);
+    // The same bytes as the command line's files, downloaded through the page's own links.
+    const download = async (file: string) => {
+      const href = await hrPage.locator(`a[data-export="${file}"]`).first().getAttribute('href');
+      const response = await hrPage.context().request.get(new URL(href!, base).toString());
+      expect(response.status(), file).toBe(200);
+      expect(response.headers()['content-disposition'], file).toMatch(/attachment/);
+      return response.body();
+    };
+    const cliFile = async (args: string[]) => {
+      const out = mkdtempSync(join(dir, 'cli-'));
+      const result = await run('cli', [...args, '--out', out], { env: { DATABASE_URL: org.databaseUrl } });
+      expect(result.code, result.stderr).toBe(0);
+      return (name: RegExp) => readFileSync(join(out, readdirSync(out).find((f) => name.test(f))!));
+    };
+    const csv = await download('participation.csv');
+    expect(csv.equals((await cliFile(['export', 'participation', '--period', 'quarter', '--format', 'csv']))(/\.csv$/))).toBe(true);
+    const year = org.today.slice(0, 4);
+    const annual = await download(`annual-${year}.md`);
+    expect(annual.toString('utf8')).toContain(year);
+    expect(annual.equals((await cliFile(['report', 'annual', year]))(/\.md$/))).toBe(true);
   }, 120_000);
 
   let managerPage: Page;
