@@ -92,6 +92,17 @@ describe.each(DIALECTS)('web dashboard sign-in (%s)', (dialect) => {
     expect(JSON.stringify(audit)).not.toContain(link.split('token=')[1]!);
   });
 
+  it('a chat client previewing the link does not use it up', async () => {
+    web = await openWeb(dialect);
+    const link = await web.link('3001');
+    for (const agent of ['Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)', 'Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)']) {
+      const preview = await fetch(link, { redirect: 'manual', headers: { 'user-agent': agent } });
+      expect([agent, preview.status, preview.headers.get('set-cookie')]).toEqual([agent, 200, null]);
+      expect(pageOf(await preview.text())).toBe('signin-preview');
+    }
+    expect((await fetch(link, { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' } })).status).toBe(303);
+  });
+
   it('two requests with one link at once: exactly one session', async () => {
     web = await openWeb(dialect);
     const link = await web.link('2001');

@@ -29,6 +29,8 @@ export async function issueSignInLink(services: Pick<Services, 'db' | 'clock' | 
   if (base === undefined) throw new UserError('dashboard.error.no_public_url', { variable: 'PROBITY_PUBLIC_URL' });
   const token = newToken();
   const now = services.clock.now();
+  // Links a day past their expiry are of no use, not even to say why one is refused.
+  await services.db.deleteFrom('dashboard_links').where('expires_at', '<', new Date(now.getTime() - 24 * 3_600_000).toISOString()).execute();
   await services.db
     .insertInto('dashboard_links')
     .values({ token_hash: tokenHash(token), member_id: member.id, created_at: now.toISOString(), expires_at: new Date(now.getTime() + LINK_TTL_MS).toISOString(), used_at: null })
@@ -63,6 +65,8 @@ export async function redeemLink(db: Kysely<Database>, token: string, now: Date)
 export async function createSession(db: Kysely<Database>, memberId: number, now: Date): Promise<string> {
   const token = newToken();
   const nowIso = now.toISOString();
+  // Sessions idle past their expiry that nobody came back to end here.
+  await db.deleteFrom('dashboard_sessions').where('last_seen_at', '<', new Date(now.getTime() - SESSION_IDLE_MS).toISOString()).execute();
   await db.insertInto('dashboard_sessions').values({ session_hash: tokenHash(token), member_id: memberId, locale: null, created_at: nowIso, last_seen_at: nowIso }).execute();
   return token;
 }

@@ -27,6 +27,8 @@ import { openCampaigns } from '../../pledges/pledges.repository.js';
 import { html } from './html.js';
 
 export const SESSION_COOKIE = 'probity_session';
+/** The link-preview fetchers of chat platforms (Slackbot, Discordbot, Teams, …) and crawlers (Naver's Yeti). */
+const LINK_PREVIEW = /bot\b|bot\/|crawler|spider|preview|facebookexternalhit|embedly|iframely|skypeuripreview|yeti\//i;
 
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
@@ -69,6 +71,12 @@ export function createDashboardApp(services: Services): Hono {
   });
 
   app.get('/dashboard/signin', async (c) => {
+    // Chat clients fetch links to preview them: that fetch must not use the link up before the person can.
+    if (LINK_PREVIEW.test(c.req.header('user-agent') ?? '')) {
+      const locale = services.config.locale;
+      const t = translator(locale);
+      return send(c, { status: 200, body: bare(locale, t, 'signin-preview', t('dashboard.link.title'), t('dashboard.link.preview')) });
+    }
     const at = now();
     const redeemed = await redeemLink(services.db, c.req.query('token') ?? '', at);
     const member = redeemed.memberId !== null ? await services.db.selectFrom('members').selectAll().where('id', '=', redeemed.memberId).executeTakeFirst() : undefined;
