@@ -17,7 +17,7 @@ const dashboard: CommandRoute = {
     const title = ctx.t('dashboard.link.title');
     return ephemeral({
       text: `${ctx.t('dashboard.link.text')}\n${url}`,
-      card: { title, blocks: [text(url), context(ctx.t('dashboard.link.note'))] },
+      card: { title, blocks: [text(ctx.t('dashboard.link.text')), text(url), context(ctx.t('dashboard.link.note'))] },
     });
   },
 };
