@@ -201,9 +201,13 @@ describe.each(DIALECTS)('web dashboard pages (%s)', (dialect) => {
     expect(logged).toHaveLength(3);
   });
 
-  it('switches language by ?lang= and remembers it; a bad period is a localised error', async () => {
+  it('switches language by ?lang= and remembers it; a bad period is a localised error; names are escaped', async () => {
     web = await openWeb(dialect);
     const cookie = await web.signIn('3001');
+    await web.h.services.db.updateTable('members').set({ name: '<img src=x onerror=alert(1)>' }).where('employee_no', '=', '3001').execute();
+    const escaped = await (await web.get('/dashboard/', cookie)).text();
+    expect(escaped).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(escaped).not.toContain('<img');
     const en = await (await web.get('/dashboard/departments?lang=en', cookie)).text();
     expect(en).toMatch(/<html lang="en">/);
     expect(en).toContain('>Departments<');

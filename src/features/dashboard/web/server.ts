@@ -80,7 +80,8 @@ export function createDashboardApp(services: Services): Hono {
     const at = now();
     const redeemed = await redeemLink(services.db, c.req.query('token') ?? '', at);
     const member = redeemed.memberId !== null ? await services.db.selectFrom('members').selectAll().where('id', '=', redeemed.memberId).executeTakeFirst() : undefined;
-    const locale = member ? effectiveLocale(member, services.config.locale) : fallbackLocale(c);
+    const asked = c.req.query('lang');
+    const locale = isLocale(asked) ? asked : member ? effectiveLocale(member, services.config.locale) : services.config.locale;
     const t = translator(locale);
     const today = localDay(at, services.config.timezone);
     const allowed = member !== undefined && (member.left_on === null || member.left_on > today) && hasAnyRole(parseRoles(member.roles), DASHBOARD_ROLES);
