@@ -184,6 +184,8 @@ describe.each(DIALECTS)('web dashboard sign-in (%s)', (dialect) => {
     expect(loadConfig({ DATABASE_URL: 'sqlite::memory:', PROBITY_PUBLIC_URL: 'http://127.0.0.1:8080/' }).publicUrl).toBe('http://127.0.0.1:8080');
     expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).http).toBeUndefined();
     expect(() => loadConfig({ DATABASE_URL: 'sqlite::memory:', PROBITY_PUBLIC_URL: 'ftp://x' })).toThrow(/PROBITY_PUBLIC_URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'sqlite::memory:', PROBITY_PUBLIC_URL: 'https://city.example/probity' })).toThrow(/PROBITY_PUBLIC_URL: .*without a path/);
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:', PROBITY_PUBLIC_URL: 'https://city.example:8443' }).publicUrl).toBe('https://city.example:8443');
     expect(() => loadConfig({ DATABASE_URL: 'sqlite::memory:', PROBITY_PUBLIC_URL: 'http://x', PROBITY_HTTP_PORT: 'off' })).toThrow(/PROBITY_HTTP_PORT/);
   });
 });
