@@ -4,8 +4,8 @@
  * Times the web dashboard's pages over real HTTP on the statistics seed (`npm run bench -- seed`
  * first): Probity's services opened on the seeded database as `npm start` opens them (migrations,
  * content), the real listener with the dashboard mounted on a free port, and a session for an
- * integrity officer (the whole organisation) and one for the head of the largest bureau, each made
- * through the real sign-in link. Every page is requested `--warmup` times, then `--runs` times, one
+ * integrity officer (the whole organisation) and one for the head of the largest bureau (or the
+ * manager highest up in it who is still employed), each made through the real sign-in link. Every page is requested `--warmup` times, then `--runs` times, one
  * request at a time; a request's time is from sending it to the last byte of the page. Each request
  * does what it does in production: reads the session and roles, folds anything new into the
  * statistics aggregates, counts, suppresses, renders. On SQLite and, when TEST_DATABASE_URL is set,
@@ -14,9 +14,11 @@
  * file the exports page offers (three requests each; files, not pages, so outside the target).
  */
 import { existsSync } from 'node:fs';
+import type { ExpressionBuilder } from 'kysely';
 import { createServer } from 'node:net';
 import { openServices } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config.js';
+import type { Database } from '../src/db/schema.js';
 import type { Services } from '../src/engine/context.js';
 import { issueSignInLink } from '../src/features/dashboard/dashboard.repository.js';
 import { mountDashboard } from '../src/features/dashboard/web/server.js';
@@ -107,27 +109,42 @@ async function get(base: string, path: string, cookie: string): Promise<{ status
   return { status: response.status, body: bytes.toString('utf8'), bytes: bytes.length, ms };
 }
 
-/** The integrity officer and the head of the largest bureau (by staff in its subtree). */
-async function viewers(services: Services): Promise<{ hr: number; manager: number; bureauId: number; bureauPath: string }> {
+/**
+ * The integrity officer, the largest bureau (by staff in its subtree) and its head as a manager (or,
+ * when the head has left, the manager highest up in it who has not).
+ */
+async function viewers(services: Services): Promise<{ hr: number; bureauId: number; manager: { id: number; departmentId: number; path: string } }> {
   const db = services.db;
-  const hr = await db.selectFrom('members').select('id').where('roles', 'like', '%hr%').where('left_on', 'is', null).orderBy('id').executeTakeFirstOrThrow();
+  const hr = await db.selectFrom('members').select('id').where('roles', 'like', '%hr%').where('left_on', 'is', null).orderBy('id').executeTakeFirst();
+  if (!hr) throw new Error('the seed has no integrity officer (hr) still employed: seed more members');
   const bureaus = await db.selectFrom('departments').select(['id', 'path']).where('parent_id', 'is', null).execute();
+  const inside = (path: string) => (eb: ExpressionBuilder<Database, 'departments'>) => eb.or([eb('departments.path', '=', path), eb('departments.path', 'like', `${path}/%`)]);
   let largest = { id: 0, path: '', staff: -1 };
   for (const b of bureaus) {
     const { n } = await db
-      .selectFrom('members as m')
-      .innerJoin('departments as d', 'd.id', 'm.department_id')
+      .selectFrom('members')
+      .innerJoin('departments', 'departments.id', 'members.department_id')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('m.left_on', 'is', null)
-      .where((eb) => eb.or([eb('d.path', '=', b.path), eb('d.path', 'like', `${b.path}/%`)]))
+      .where('members.left_on', 'is', null)
+      .where(inside(b.path))
       .executeTakeFirstOrThrow();
     if (Number(n) > largest.staff) largest = { ...b, staff: Number(n) };
   }
-  const head = await db.selectFrom('members').select('id').where('department_id', '=', largest.id).where('roles', 'like', '%manager%').where('left_on', 'is', null).orderBy('id').executeTakeFirstOrThrow();
-  return { hr: hr.id, manager: head.id, bureauId: largest.id, bureauPath: largest.path };
+  const manager = await db
+    .selectFrom('members')
+    .innerJoin('departments', 'departments.id', 'members.department_id')
+    .select(['members.id', 'members.department_id', 'departments.path'])
+    .where('members.roles', 'like', '%manager%')
+    .where('members.left_on', 'is', null)
+    .where(inside(largest.path))
+    .orderBy((eb) => eb.fn('length', ['departments.path']))
+    .orderBy('members.id')
+    .executeTakeFirst();
+  if (!manager) throw new Error(`no manager still employed in ${largest.path}: seed more members`);
+  return { hr: hr.id, bureauId: largest.id, manager: { id: manager.id, departmentId: manager.department_id!, path: manager.path } };
 }
 
-async function timeDatabase(label: string, databaseUrl: string, options: DashboardBenchOptions): Promise<{ timings: PageTiming[]; downloads: PageTiming[]; members: number; answers: number; bureau: string }> {
+async function timeDatabase(label: string, databaseUrl: string, options: DashboardBenchOptions): Promise<{ timings: PageTiming[]; downloads: PageTiming[]; members: number; answers: number }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const config = loadConfig({ DATABASE_URL: databaseUrl, PROBITY_HTTP_PORT: String(port), PROBITY_HTTP_HOST: '127.0.0.1', PROBITY_PUBLIC_URL: base });
@@ -138,8 +155,8 @@ async function timeDatabase(label: string, databaseUrl: string, options: Dashboa
     const who = await viewers(services);
     const q = `?period=${encodeURIComponent(options.period)}`;
     const sessions = [
-      { viewer: 'hr (organisation)', cookie: await signIn(services, who.hr), operator: true },
-      { viewer: `manager (${who.bureauPath})`, cookie: await signIn(services, who.manager), operator: false },
+      { viewer: 'hr (organisation)', cookie: await signIn(services, who.hr), operator: true, departmentId: who.bureauId },
+      { viewer: `manager (${who.manager.path})`, cookie: await signIn(services, who.manager.id), operator: false, departmentId: who.manager.departmentId },
     ];
     const timings: PageTiming[] = [];
     const downloads: PageTiming[] = [];
@@ -149,7 +166,7 @@ async function timeDatabase(label: string, databaseUrl: string, options: Dashboa
       const pages: [string, string][] = [
         ['overview', `/dashboard/${q}`],
         ['departments', `/dashboard/departments${q}`],
-        ['department', `/dashboard/departments/${who.bureauId}${q}`],
+        ['department', `/dashboard/departments/${session.departmentId}${q}`],
         ['topics', `/dashboard/topics${q}`],
         ['campaigns', `/dashboard/campaigns${q}`],
         ...(session.operator && nonSigners ? ([['non-signers', `${nonSigners}${q}`]] as [string, string][]) : []),
@@ -184,7 +201,7 @@ async function timeDatabase(label: string, databaseUrl: string, options: Dashboa
       }
     }
     const count = async (table: 'members' | 'quiz_answers') => Number((await services.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    return { timings, downloads, members: await count('members'), answers: await count('quiz_answers'), bureau: who.bureauPath };
+    return { timings, downloads, members: await count('members'), answers: await count('quiz_answers') };
   } finally {
     await operations.stop();
     await services.close();
