@@ -34,6 +34,8 @@ describe.each(DIALECTS)('%s', (dialect) => {
       'acknowledgements',
       'announcements',
       'audit_log',
+      'dashboard_links',
+      'dashboard_sessions',
       'deliveries',
       'departments',
       'job_runs',
