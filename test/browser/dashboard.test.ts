@@ -196,8 +196,10 @@ describe.skipIf(!chromiumAvailable()).each(DIALECTS)('%s: the web dashboard in C
     await screenshot(hrPage, 'campaigns');
     const nonSigners = hrPage.locator('a[href*="/non-signers"]').first();
     await Promise.all([hrPage.waitForURL(/\/non-signers/), nonSigners.click()]);
-    expect(await hrPage.locator('main').getAttribute('data-page')).toBe('non-signers');
+    await expectPage(hrPage, await hrPage.reload(), 'non-signers');
     await screenshot(hrPage, 'non-signers');
+    const listed = await org.db.selectFrom('audit_log').select('details').where('action', '=', 'pledge.non_signers').where('actor_member_id', '=', org.hr.id).execute();
+    expect(listed.length).toBeGreaterThanOrEqual(2);
 
     await expectPage(hrPage, await hrPage.goto(`${base}/dashboard/exports${q}`), 'exports');
     await screenshot(hrPage, 'exports');
