@@ -245,6 +245,10 @@ describe.skipIf(!chromiumAvailable()).each(DIALECTS)('%s: the web dashboard in C
     await screenshot(managerPage, 'forbidden');
     await expectPage(managerPage, await managerPage.goto(`${base}/dashboard/departments/${org.manager.departmentId}`), 'department');
     await expectPage(managerPage, await managerPage.goto(`${base}/dashboard/campaigns/pledge/1/non-signers`), 'forbidden', 403);
+    await expectPage(managerPage, await managerPage.goto(`${base}/dashboard/exports`), 'exports');
+    expect(await managerPage.getByTestId('exports-operators-only').count()).toBe(1);
+    expect(await managerPage.locator('a[data-export]').count()).toBe(0);
+    expect((await managerPage.context().request.get(`${base}/dashboard/exports/participation.csv`)).status()).toBe(403);
     await expectPage(managerPage, await managerPage.goto(`${base}/dashboard/topics`), 'topics');
     expect(await managerPage.locator('main').textContent()).not.toContain(org.otherBureau.path);
   }, 90_000);
