@@ -104,6 +104,7 @@ const SUBCOMMANDS: Subcommand[] = [
       { name: 'year', ko: '연도', en: 'Year, e.g. 2026', koDescription: '연도 (예: 2026)', required: true },
     ],
   },
+  { name: 'dashboard', ko: '대시보드', en: 'Sign-in link to the web dashboard (managers, integrity officers, admins)', koDescription: '웹 대시보드 로그인 링크 (간부, 청렴·감사 담당, 시스템 관리자)' },
 ];
 
 /** Option order per subcommand: how options become the core command's arguments. */

@@ -3,6 +3,7 @@ import type { ko } from './ko.js';
 import { trainingEn } from '../features/training/training.messages.js';
 import { planEn } from '../features/plan/plan.messages.js';
 import { holdoutEn } from '../features/holdout/holdout.messages.js';
+import { dashboardEn } from '../features/dashboard/dashboard.messages.js';
 
 export const en: Readonly<Record<keyof typeof ko, string>> = {
   'error.internal': 'Something went wrong on our side. Please try again shortly. (Reference: {incident})',
@@ -527,4 +528,5 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   ...trainingEn,
   ...planEn,
   ...holdoutEn,
+  ...dashboardEn,
 };

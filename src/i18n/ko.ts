@@ -1,4 +1,5 @@
 import { holdoutKo } from '../features/holdout/holdout.messages.js';
+import { dashboardKo } from '../features/dashboard/dashboard.messages.js';
 
 /** 한국어 메시지 카탈로그: 키의 기준. 다른 언어는 같은 키를 모두 갖는다(타입과 테스트가 확인). */
 import { planKo } from '../features/plan/plan.messages.js';
@@ -538,4 +539,5 @@ export const ko = {
   ...trainingKo,
   ...planKo,
   ...holdoutKo,
+  ...dashboardKo,
 } as const;

@@ -70,7 +70,7 @@ let h: Harness;
 async function drive(): Promise<void> {
   // A training reminder due now, and a session whose title is at the longest a record takes.
   const schedules = ['schedules:', '  - name: training-reminder', '    kind: training_reminder', '    cron: "30 9 * * 1-5"', '    audience: all', '    delivery: dm'].join('\n');
-  h = await createHarness({ contentDirs: [SHIPPED_CONTENT], start: KST('2026-11-27', '09:30'), schedules, env: { PROBITY_TRAINING_REMINDER_FROM: '1' } });
+  h = await createHarness({ contentDirs: [SHIPPED_CONTENT], start: KST('2026-11-27', '09:30'), schedules, env: { PROBITY_TRAINING_REMINDER_FROM: '1', PROBITY_PUBLIC_URL: 'https://probity.city.example' } });
   await recordLedger(h.services.db, [{ row: 2, employeeNo: '1001', day: '2026-04-10', title: filled(TRAINING_TITLE_MAX, HOSTILE), kind: 'face_to_face', minutes: 60 }], { nowIso: KST('2026-11-27', '09:00'), actorLabel: 'test', source: 'test' });
   // The example plan, its owners moved to the fixture roster's departments.
   const plan = readFileSync('examples/plan.yaml', 'utf8').replace(/owner: \S+/g, 'owner: 행정국/감사과').replace(/ {4}member: .*\n/g, '');
@@ -89,9 +89,8 @@ async function drive(): Promise<void> {
         ['announce', 'holdout', '0.2', 'outcome', 'participation'], ['report', 'effect'], ['report', 'effect', 'nope'],
       ],
     ],
-    ['2001', [['help'], ['stats'], ['announce', 'list'], ['letters'], ['status'], ['stats', 'training']]],
-    ['2001', [['help'], ['stats'], ['announce', 'list'], ['letters'], ['status'], ['plan', 'checkin'], ['plan', 'status'], ['plan', 'checkin', 'S1-1-1', 'at_risk']]],
-    ['1001', [['plan'], ['plan', 'checkin'], ['plan', 'bogus']]],
+    ['2001', [['help'], ['stats'], ['announce', 'list'], ['letters'], ['status'], ['stats', 'training'], ['plan', 'checkin'], ['plan', 'status'], ['plan', 'checkin', 'S1-1-1', 'at_risk'], ['dashboard']]],
+    ['1001', [['plan'], ['plan', 'checkin'], ['plan', 'bogus'], ['dashboard']]],
     ['3001', [['plan', 'status'], ['plan', 'status', '행정국'], ['report', 'plan'], ['report', 'plan', '2026-06-30']]],
   ];
   let presses = 0;

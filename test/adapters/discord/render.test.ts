@@ -56,7 +56,7 @@ describe('Discord /integrity command', () => {
     const [command] = integrityCommand() as unknown as [{ name: string; name_localizations: Record<string, string>; options: { name: string; name_localizations: Record<string, string>; description_localizations: Record<string, string>; description: string }[] }];
     expect(command.name).toBe('integrity');
     expect(command.name_localizations.ko).toBe('청렴');
-    expect(command.options.map((o) => o.name)).toEqual(['quiz', 'me', 'whoami', 'lang', 'dm', 'help', 'status', 'schedule', 'pledge', 'announce', 'letters', 'pulse', 'stats', 'export', 'report']);
+    expect(command.options.map((o) => o.name)).toEqual(['quiz', 'me', 'whoami', 'lang', 'dm', 'help', 'status', 'schedule', 'pledge', 'announce', 'letters', 'pulse', 'stats', 'export', 'report', 'dashboard']);
     for (const option of command.options) {
       expect(option.name_localizations['ko']).toMatch(/^[\p{L}\p{N}_-]{1,32}$/u);
       expect(option.description.length).toBeLessThanOrEqual(100);
