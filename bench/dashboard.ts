@@ -24,7 +24,7 @@ import { issueSignInLink } from '../src/features/dashboard/dashboard.repository.
 import { mountDashboard } from '../src/features/dashboard/web/server.js';
 import { createLogger } from '../src/log.js';
 import { startOperations } from '../src/ops/operations.js';
-import { DEFAULT_PG_DATABASE, DEFAULT_SQLITE, postgresUrl } from './seed.js';
+import { benchArgs, postgresUrl } from './seed.js';
 
 export const TARGET_MEDIAN_MS = 300;
 const DOWNLOAD_RUNS = 3;
@@ -41,20 +41,10 @@ export interface DashboardBenchOptions {
 }
 
 export function parseDashboardArgs(argv: readonly string[]): DashboardBenchOptions {
-  const value = (flag: string) => {
-    const i = argv.indexOf(flag);
-    return i < 0 ? undefined : argv[i + 1];
-  };
-  const number = (flag: string, fallback: number) => {
-    const n = Number(value(flag) ?? fallback);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a whole number`);
-    return n;
-  };
-  const db = value('--db') ?? `sqlite:${DEFAULT_SQLITE}`;
-  if (!db.startsWith('sqlite:')) throw new Error('--db takes sqlite:<path>');
+  const { value, number, sqlite, pgDatabase } = benchArgs(argv);
   return {
-    sqlite: db.slice('sqlite:'.length),
-    pgDatabase: value('--pg-db') ?? DEFAULT_PG_DATABASE,
+    sqlite,
+    pgDatabase,
     runs: Math.max(1, number('--runs', 15)),
     warmup: number('--warmup', 2),
     period: value('--period') ?? '2025',
