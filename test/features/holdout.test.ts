@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { composers, planners } from '../../src/app.js';
+import { runCli } from '../../src/cli.js';
 import { importRoster } from '../../src/features/people/roster.import.js';
 import { toSchedule } from '../../src/scheduler/schedules.repository.js';
 import type { Reply } from '../../src/engine/reply.js';
@@ -215,6 +216,19 @@ describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
     expect((await syncScheduleCampaigns(h.services.db, unknownTopic, h.services.content.topics, h.clock.now().toISOString())).map((p) => p.code)).toEqual(['holdout.error.topic_unknown']);
   });
 
+  it('GIVEN the help THEN officers are told the letter options and the effect report, in Korean and English; employees are not', async () => {
+    h = await createHarness({ dialect, roster: `${ROSTER}\n6001,Kim,kim@city.example,복지국,hr,en` });
+    const help = textOf(await h.command('3001', 'help'));
+    expect(help).toContain('`announce mandatory`: 필수 서한');
+    expect(help).toContain('`announce holdout 10% outcome participation|pledge_signing|topic_accuracy [topic <주제>] [weeks <주>]`');
+    expect(help).toContain('`/integrity report effect <캠페인>`');
+    const english = textOf(await h.command('6001', 'help'));
+    expect(english).toContain('`announce mandatory`: a mandatory letter');
+    expect(english).toContain('`announce holdout 10% outcome');
+    expect(textOf(await h.command('1000', 'help'))).not.toMatch(/holdout|report effect/);
+    expect(textOf(await h.command('3001', 'report'))).toContain('`report effect <캠페인>`');
+  });
+
   it('refuses a holdout on the pledge reminder, on other kinds and on channel posts, naming the schedule', () => {
     const entry = (kind: string, delivery = 'dm') => `schedules:\n  - name: s-${kind.replace("_", "-")}\n    kind: ${kind}\n    cron: "0 9 * * 1-5"\n    delivery: ${delivery}\n    holdout: 0.1\n    outcome: participation\n`;
     expect(parseSchedules(entry('pledge_reminder'), 'Asia/Seoul').problems).toEqual([{ schedule: 's-pledge-reminder', code: 'holdout.error.legally_required_pledge' }]);
@@ -223,5 +237,15 @@ describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
     expect(parseSchedules(entry('nudge').replace('holdout: 0.1', 'topicWeights: { graft-act: 2 }\n    holdout: 0.1'), 'Asia/Seoul').problems.map((p) => p.code)).toEqual(['holdout.error.weights_kind']);
     expect(parseSchedules(entry('quiz').replace(/    holdout: 0.1\n    outcome: participation\n/, '    topicWeights: { graft-act: 2 }\n'), 'Asia/Seoul').problems.map((p) => p.code)).toEqual(['holdout.error.weights_without_holdout']);
     expect(parseSchedules(entry('nudge'), 'Asia/Seoul').schedules[0]?.holdout).toEqual({ fraction: 0.1, outcome: 'participation', topic: null, weeks: 4, start: null });
+  });
+});
+
+describe('npm run cli -- help', () => {
+  it('names report effect in Korean and English', async () => {
+    for (const [locale, line] of [['ko', 'report effect <캠페인>'], ['en', 'report effect <campaign>']] as const) {
+      const out: string[] = [];
+      expect(await runCli(['help'], { out: (s) => out.push(s), err: (s) => out.push(s) }, { DATABASE_URL: 'sqlite:unused.sqlite', PROBITY_LOCALE: locale })).toBe(0);
+      expect(out.join('\n')).toContain(line);
+    }
   });
 });
