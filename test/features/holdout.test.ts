@@ -192,6 +192,18 @@ describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
     expect((await h.services.db.selectFrom('announcements').select(['recipients', 'mandatory']).executeTakeFirstOrThrow())).toEqual({ recipients: EVERYONE.length - heldOut.length, mandatory: 0 });
   });
 
+  it('GIVEN a scheduled letter with a holdout WHEN it is cancelled THEN there is no effect to report', async () => {
+    h = await createHarness({ dialect, roster: ROSTER, start: KST('2026-11-30', '10:00') });
+    const reply = await h.command('3001', 'announce', 'holdout', '0.2', 'outcome', 'participation');
+    if (reply.kind !== 'form') throw new Error(`expected a form: ${textOf(reply)}`);
+    const values = Object.fromEntries(reply.form.fields.map((f) => [f.id, f.initial ?? '']));
+    const preview = await h.submit('3001', reply.form.id, { ...values, title: '청렴 당부', body: '본문입니다.', audience: 'all', send: '2026-12-02 10:00' });
+    await h.press('3001', buttonsOf(preview).find((b) => b.actionId.includes('send'))!);
+    expect(textOf(await h.command('3001', 'report', 'effect', 'letter:1'))).toContain('효과 보고서: letter:1');
+    expect(textOf(await h.command('3001', 'announce', 'cancel', '1'))).toContain('#1');
+    expect(errorOf(await h.command('3001', 'report', 'effect', 'letter:1'))).toBe('holdout.report.cancelled');
+  });
+
   it('GIVEN a quiz schedule with topic weights THEN its treated members are asked on the weighted topic, and the weights belong to the declaration', async () => {
     const weighted = `${schedules('0.25')}    topicWeights: { budget-execution: 100, graft-act: 0 }\n`;
     h = await createHarness({ dialect, roster: ROSTER, start: KST('2026-11-30', '08:50'), schedules: weighted });

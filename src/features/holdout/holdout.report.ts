@@ -69,6 +69,11 @@ export async function effectReport(source: EffectSource, name: string | undefine
     const known = (await allCampaigns(source.db)).map((c) => nameOf(c.key));
     throw new UserError('holdout.report.unknown', { name, known: known.join(', ') || source.t('holdout.report.none') });
   }
+  // A letter cancelled before it went out reached nobody: there is nothing to compare.
+  const letter = /^letter:(\d+)$/.exec(campaign.key);
+  if (letter && (await source.db.selectFrom('announcements').select('status').where('id', '=', Number(letter[1])).executeTakeFirst())?.status === 'cancelled') {
+    throw new UserError('holdout.report.cancelled', { name: nameOf(campaign.key) });
+  }
   const assigned = await assignments(source.db, campaign.id);
   if (assigned.length === 0 || campaign.start_day === null) throw new UserError('holdout.report.not_started', { name });
   const window = outcomeWindow(campaign.start_day, campaign.weeks);
