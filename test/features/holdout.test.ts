@@ -54,7 +54,7 @@ async function heldOutNos(key: string): Promise<string[]> {
   return rows.map((r) => r.employee_no!);
 }
 
-async function deliveredNos(kind: 'quiz' | 'nudge' | 'announcement'): Promise<string[]> {
+async function deliveredNos(kind: 'quiz' | 'nudge' | 'announcement' | 'announcement_reminder'): Promise<string[]> {
   const rows = await h.services.db
     .selectFrom('deliveries')
     .innerJoin('job_runs', 'job_runs.id', 'deliveries.job_run_id')
@@ -190,6 +190,10 @@ describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
     expect([2, 3]).toContain(heldOut.length);
     expect(await deliveredNos('announcement')).toEqual(EVERYONE.filter((no) => !heldOut.includes(no)).sort());
     expect((await h.services.db.selectFrom('announcements').select(['recipients', 'mandatory']).executeTakeFirstOrThrow())).toEqual({ recipients: EVERYONE.length - heldOut.length, mandatory: 0 });
+    // Nor are they reminded of it, or counted in its acknowledgement, or able to acknowledge it.
+    expect(textOf(await h.command('3001', 'announce', 'remind', '1'))).toContain(String(EVERYONE.length - heldOut.length));
+    expect(await deliveredNos('announcement_reminder')).toEqual(EVERYONE.filter((no) => !heldOut.includes(no)).sort());
+    expect(textOf(await h.command('3001', 'announce', 'status', '1'))).toContain(`0/${EVERYONE.length - heldOut.length}`);
   });
 
   it('GIVEN a scheduled letter with a holdout WHEN it is cancelled THEN there is no effect to report', async () => {
