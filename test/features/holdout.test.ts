@@ -130,6 +130,18 @@ describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
     expect((await syncScheduleCampaigns(h.services.db, changed, h.services.content.topics, h.clock.now().toISOString())).map((p) => p.code)).toEqual(['holdout.error.redeclared']);
     const same = parseSchedules(schedules('0.25'), 'Asia/Seoul').schedules;
     expect(await syncScheduleCampaigns(h.services.db, same, h.services.content.topics, h.clock.now().toISOString())).toEqual([]);
+    expect(textOf(await h.command('3001', 'report', 'effect', 'daily-quiz'))).not.toContain('비교군도 이 일정을 받습니다');
+
+    // The holdout taken off the schedule: the held-out are sent it again, and the report says so.
+    const plain = parseSchedules(schedules('0.25').replace(/    holdout: .*\n    outcome: .*\n    weeks: .*\n/, ''), 'Asia/Seoul').schedules;
+    expect(plain[0]?.holdout).toBeUndefined();
+    expect(await syncScheduleCampaigns(h.services.db, plain, h.services.content.topics, h.clock.now().toISOString())).toEqual([]);
+    const later = new Scheduler(h.services, planners);
+    h.clock.set(KST('2026-12-02', '09:00'));
+    await later.runDue();
+    await later.stop();
+    expect(await deliveredNos('quiz')).toEqual(expect.arrayContaining(after));
+    expect(textOf(await h.command('3001', 'report', 'effect', 'daily-quiz'))).toContain('비교군도 이 일정을 받습니다');
   });
 
   it('GIVEN a nudge series measured on topic accuracy THEN the held-out get no nudge and the report counts each person\'s first answer on the topic in the window', async () => {

@@ -107,6 +107,8 @@ export function effectFields(t: Translator, report: EffectReport, today: Day, mi
   const notes = [t('holdout.report.method')];
   if (campaign.outcome === 'topic_accuracy') notes.push(t('holdout.report.measured_note'));
   if (today < window.to) notes.unshift(t('holdout.report.window_open', { to: addDays(window.to, -1) }));
+  // Its schedule no longer holds anyone out: from then on the held-out receive it too.
+  if (campaign.active !== 1) notes.unshift(t('holdout.report.retired'));
   return { title: t('holdout.report.title', { name: report.name }), fields: rows, notes };
 }
 
