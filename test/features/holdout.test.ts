@@ -130,7 +130,7 @@ describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
     expect((await syncScheduleCampaigns(h.services.db, changed, h.services.content.topics, h.clock.now().toISOString())).map((p) => p.code)).toEqual(['holdout.error.redeclared']);
     const same = parseSchedules(schedules('0.25'), 'Asia/Seoul').schedules;
     expect(await syncScheduleCampaigns(h.services.db, same, h.services.content.topics, h.clock.now().toISOString())).toEqual([]);
-    expect(textOf(await h.command('3001', 'report', 'effect', 'daily-quiz'))).not.toContain('비교군도 이 일정을 받습니다');
+    expect(textOf(await h.command('3001', 'report', 'effect', 'daily-quiz'))).not.toContain('비교군도 이 일정을 받을 수 있어');
 
     // The holdout taken off the schedule: the held-out are sent it again, and the report says so.
     const plain = parseSchedules(schedules('0.25').replace(/    holdout: .*\n    outcome: .*\n    weeks: .*\n/, ''), 'Asia/Seoul').schedules;
@@ -141,7 +141,7 @@ describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
     await later.runDue();
     await later.stop();
     expect(await deliveredNos('quiz')).toEqual(expect.arrayContaining(after));
-    expect(textOf(await h.command('3001', 'report', 'effect', 'daily-quiz'))).toContain('비교군도 이 일정을 받습니다');
+    expect(textOf(await h.command('3001', 'report', 'effect', 'daily-quiz'))).toContain('비교군도 이 일정을 받을 수 있어');
   });
 
   it('GIVEN a nudge series measured on topic accuracy THEN the held-out get no nudge and the report counts each person\'s first answer on the topic in the window', async () => {
