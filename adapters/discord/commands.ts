@@ -74,6 +74,17 @@ const SUBCOMMANDS: Subcommand[] = [
     ],
   },
   {
+    name: 'plan',
+    ko: '추진계획',
+    en: "This year's integrity plan; owners check in, managers and officers follow it",
+    koDescription: '올해 청렴 추진계획 · 담당 과제 점검 · 간부·담당자: 점검 현황',
+    options: [
+      { name: 'action', ko: '동작', en: 'checkin or status (empty: the plan)', koDescription: 'checkin: 과제 점검, status: 점검 현황 (비우면 계획)', choices: [{ value: 'checkin', ko: '점검', en: 'Check in' }, { value: 'status', ko: '현황', en: 'Status' }] },
+      { name: 'target', ko: '과제', en: 'Task id (checkin, e.g. S1-1-1) or department path (status)', koDescription: '과제 id (점검, 예: S1-1-1) 또는 부서 경로 (현황)' },
+      { name: 'state', ko: '상태', en: 'Status of the task (checkin)', koDescription: '과제 상태 (점검)', choices: [{ value: 'on_track', ko: '순조', en: 'On track' }, { value: 'at_risk', ko: '위험', en: 'At risk' }, { value: 'late', ko: '지연', en: 'Late' }, { value: 'done', ko: '완료', en: 'Done' }] },
+    ],
+  },
+  {
     name: 'stats',
     ko: '통계',
     en: 'Participation statistics and a chart (managers, integrity officers)',
@@ -97,11 +108,11 @@ const SUBCOMMANDS: Subcommand[] = [
   {
     name: 'report',
     ko: '보고서',
-    en: 'The annual integrity report (integrity officers, admins)',
-    koDescription: '연간 청렴 활동 보고서 (청렴·감사 담당, 관리자)',
+    en: 'The annual integrity report, the integrity plan report (integrity officers, admins)',
+    koDescription: '연간 청렴 활동 보고서 · 추진계획 보고 자료 (청렴·감사 담당, 관리자)',
     options: [
-      { name: 'kind', ko: '종류', en: 'Report', koDescription: '보고서', required: true, choices: [{ value: 'annual', ko: '연간', en: 'Annual' }] },
-      { name: 'year', ko: '연도', en: 'Year, e.g. 2026', koDescription: '연도 (예: 2026)', required: true },
+      { name: 'kind', ko: '종류', en: 'Report', koDescription: '보고서', required: true, choices: [{ value: 'annual', ko: '연간', en: 'Annual' }, { value: 'plan', ko: '추진계획', en: 'Integrity plan' }] },
+      { name: 'year', ko: '연도', en: 'Year, e.g. 2026 (annual); a day YYYY-MM-DD, empty for today (plan)', koDescription: '연도 (연간, 예: 2026) · 기준일 YYYY-MM-DD, 비우면 오늘 (추진계획)' },
     ],
   },
 ];

@@ -143,8 +143,7 @@ export function checkinForm(t: Translator, locale: Locale, task: PlanTask, statu
     ],
   };
   const intro = `${taskSummary(t, locale, task.node, task.departmentPath)}${forWhom ? `\n${t('plan.form.for_owner', { name: forWhom })}` : ''}`;
-  return form(value, {
-    text: t('plan.form.unavailable', { task: task.key, status }),
-    card: { title: value.title, blocks: [text(intro), context(t('plan.form.unavailable', { task: task.key, status }))] },
-  });
+  // Where a button cannot open a form (Discord), the command does: in Korean with the Korean word it accepts.
+  const unavailable = t('plan.form.unavailable', { task: task.key, status: locale === 'ko' ? statusLabel(t, status) : status });
+  return form(value, { text: unavailable, card: { title: value.title, blocks: [text(intro), context(unavailable)] } });
 }
