@@ -4,12 +4,15 @@
  * task, one check-in per task and month, a manager answering for an owner, roles in the views, the
  * check-in schedule with reminders that stop, and the planning group's report.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { composers, planners } from '../../src/app.js';
 import { Dispatcher } from '../../src/delivery/dispatcher.js';
 import type { Reply } from '../../src/engine/reply.js';
-import { loadPlanFile, PlanError } from '../../src/features/plan/plan.commands.js';
+import { loadPlanFile, PlanError, planCli } from '../../src/features/plan/plan.commands.js';
+import { importRoster } from '../../src/features/people/roster.import.js';
 import { checkPlan, loadPlan } from '../../src/features/plan/plan.repository.js';
 import { readXlsx } from '../../src/features/stats/xlsx.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
@@ -139,7 +142,7 @@ describe.each(DIALECTS)('integrity plan tracker (%s)', (dialect) => {
     h.clock.set(KST('2026-06-01', '10:00'));
     await scheduler.runDue();
     await dispatcher.drainDue();
-    // Owners: 1002 (named on S1-1-2), the managers of the owner departments (행정국 has none: no one is asked for S1-2-2).
+    // Owners: 1002 (named on S1-1-2 and the 감사과 tasks), 1004 (named on S1-2-2), the managers of the owner departments.
     expect(sentTo()).toEqual(['1002', '1004', '1006', '1007', '1008']);
     const ask = port.sent.find((s) => s.recipient.kind === 'user' && s.recipient.userId === '1006')!;
     expect(textOf({ kind: 'ephemeral', message: ask.message })).toContain('이번 달 청렴 추진계획 점검 요청입니다');
@@ -160,6 +163,65 @@ describe.each(DIALECTS)('integrity plan tracker (%s)', (dialect) => {
     // One reminder each (the maximum of two messages a month), and none for 1006 who answered.
     expect(sentTo()).toEqual(['1002', '1004', '1007', '1008']);
     expect(textOf({ kind: 'ephemeral', message: port.sent[0]!.message })).toContain('(2/2)');
+  });
+
+  it('GIVEN an owner member who has left THEN the owner department\'s managers are asked, and once they have left too the managers of the department above', async () => {
+    const schedules = ['schedules:', '  - name: plan-checkin', '    kind: plan_checkin', '    cron: "0 10 * * 1"', '    audience: all', '    delivery: dm', '    workingDaysOnly: true'].join('\n');
+    h = await createHarness({ dialect, contentDirs: [SHIPPED_CONTENT], roster: ROSTER, start: KST('2026-11-09', '09:30'), schedules });
+    // S2-1-3 (경제국/투자유치과) owned by 1005; S3-2-1 of the same department checked in, so that only S2-1-3 is asked about there.
+    const file = (await checkPlan(h.services.db, readFileSync(EXAMPLE, 'utf8').replace('    owner: 경제국/투자유치과\n    due: 2026-08-31', '    owner: 경제국/투자유치과\n    member: "1005"\n    due: 2026-08-31'))).plan!;
+    await loadPlan(h.services.db, file, h.clock.now().toISOString());
+    for (const no of ['1005', '1006', '1007']) await h.command(no, 'whoami');
+    await h.submit('1006', formOf(await h.command('1006', 'plan', 'checkin', 'S3-2-1', '순조')).id, { progress: '50', note: '', evidence: '' });
+    await h.submit('1007', formOf(await h.command('1007', 'plan', 'checkin', 'S3-1-2', '순조')).id, { progress: '50', note: '', evidence: '' });
+    const port = new FakePort('console');
+    const dispatcher = new Dispatcher(h.services, [port], { composers, sleep: async () => undefined });
+    const scheduler = new Scheduler(h.services, planners);
+    const askedAbout = (employeeNo: string) =>
+      port.sent.filter((s) => s.recipient.kind === 'user' && s.recipient.userId === employeeNo).flatMap((s) => textOf({ kind: 'ephemeral', message: s.message }).match(/S\d-\d-\d(?= )/g) ?? []);
+    const slot = async (day: string) => {
+      port.sent.length = 0;
+      h.clock.set(KST(day, '10:00'));
+      await scheduler.runDue();
+      await dispatcher.drainDue();
+    };
+    const leave = async (employeeNo: string, today: string) => {
+      const rows = ROSTER.split('\n').filter((line) => !line.startsWith(`${employeeNo},`) && !gone.has(line.slice(0, 4)));
+      gone.add(employeeNo);
+      const result = await importRoster(h.services.db, rows.join('\n'), { sync: true, skipInvalid: false, today, nowIso: h.clock.now().toISOString(), actorLabel: 'test' });
+      expect(result.imported).toBe(true);
+    };
+    const gone = new Set<string>();
+    await slot('2026-11-09');
+    expect(askedAbout('1005')).toEqual(['S2-1-3']);
+    expect(askedAbout('1006')).toEqual([]);
+    await leave('1005', '2026-11-10');
+    await slot('2026-11-16');
+    expect(askedAbout('1006')).toEqual(['S2-1-3']);
+    expect(errorOf(await h.command('1007', 'plan', 'checkin', 'S2-1-3', 'bogus'))).toBe('plan.error.status');
+    await leave('1006', '2026-11-17');
+    await slot('2026-11-23');
+    await scheduler.stop();
+    // No manager left in 투자유치과: the manager of 경제국 above it is asked.
+    expect(askedAbout('1007')).toEqual(['S2-1-3']);
+    const form = formOf(await h.command('1007', 'plan', 'checkin', 'S2-1-3', '위험'));
+    // Now the one who answers for it: their own check-in, not one on someone's behalf.
+    expect(textOf(await h.submit('1007', form.id, { progress: '20', note: '', evidence: '' }))).toContain('✅ S2-1-3 2026-11 점검을 기록했습니다: 위험 20%');
+  });
+
+  it('GIVEN a task with no owner member and no manager up the tree WHEN the plan is checked THEN a warning names it and the plan still checks', async () => {
+    h = await createHarness({ dialect, contentDirs: [SHIPPED_CONTENT], roster: ROSTER, start: KST('2026-06-01', '09:30') });
+    const dir = mkdtempSync(join(tmpdir(), 'plan-'));
+    const file = join(dir, 'plan.yaml');
+    writeFileSync(file, readFileSync(EXAMPLE, 'utf8').replace('    owner: 행정국\n    member: "1004"\n', '    owner: 행정국\n'));
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
+    expect(await planCli(h.services.config, h.services.db, 'check', file, io, h.clock.now().toISOString())).toBe(0);
+    expect(err).toEqual([`${file}: 주의 — S1-2-2 과제는 담당자(member)가 없고 담당 부서 행정국 및 상위 부서에 간부가 없어 점검을 물을 사람이 없습니다.`]);
+    err.length = 0;
+    expect(await planCli(h.services.config, h.services.db, 'check', EXAMPLE, io, h.clock.now().toISOString())).toBe(0);
+    expect(err).toEqual([]);
   });
 
   it('GIVEN check-ins WHEN the report is made THEN a summary sheet and one sheet per strategy, Markdown and HTML with the chart and the at-risk list, audit-logged', async () => {

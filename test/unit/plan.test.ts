@@ -40,8 +40,9 @@ describe('plan file', () => {
 
   it('GIVEN owners not on the roster THEN each is named, in ko and en with the file', () => {
     const { plan } = parsePlan(EXAMPLE);
-    const problems = checkOwners(plan!, new Set(['행정국', '행정국/감사과', '행정국/총무과', '경제국', '경제국/투자유치과']), new Set(['1001']));
-    expect(problems.map((p) => `${p.item}.${p.field}`)).toEqual(['S1-1-2.member', 'S1-2-1.owner', 'S3-2-2.owner']);
+    const problems = checkOwners(plan!, new Set(['행정국', '행정국/감사과', '행정국/총무과', '경제국', '경제국/투자유치과']), new Set(['1001', '1004']));
+    // 1002 owns S1-1-2 and the 감사과 tasks.
+    expect(problems.map((p) => `${p.item}.${p.field}`)).toEqual(['S1-1-2.member', 'S1-2-1.owner', 'S2-1-1.member', 'S2-1-2.member', 'S2-2-1.member', 'S2-2-2.member', 'S3-1-1.member', 'S3-2-2.owner']);
     expect(formatPlanProblems('ko', 'plan.yaml', problems)).toContain('plan.yaml: S1-2-1 · owner: 담당 부서 "시장실"이 명부에 없습니다.');
     expect(formatPlanProblems('en', 'plan.yaml', problems)).toContain('plan.yaml: S1-2-1 · owner: owner department "시장실" is not on the roster.');
   });
