@@ -115,6 +115,27 @@ describe.each(DIALECTS)('integrity plan tracker (%s)', (dialect) => {
     expect(errorOf(await h.command('1006', 'plan', 'status', '행정국'))).toBe('plan.error.out_of_scope');
   });
 
+  it('GIVEN quarterly milestones THEN a task past one with less progress than it expects is late, and no longer once the progress is reported', async () => {
+    await harness(dialect);
+    // S3-1-2 (경제국): milestones 03-31, 06-30, 09-30, 12-15 expecting 25, 50, 75 and 100%.
+    const line = async () => textOf(await h.command('1002', 'plan', 'status')).split('\n').find((l) => l.includes('S3-1-2'))!;
+    const missed = async () => textOf(await h.command('1002', 'plan', 'status')).match(/이정표 미달: .*/)?.[0];
+    expect(await line()).toContain('🔴 **S3-1-2**');
+    expect(await missed()).toBe('이정표 미달: 2026-03-31 1분기: 개선 과제 도출 — 기대 진행률 25%, 보고 0%');
+    const ask = textOf(await h.command('1007', 'plan', 'checkin', 'S3-1-2'));
+    expect(ask).toContain('03-31 1분기: 개선 과제 도출 (25%) · 06-30 2분기: 부서별 계획 수립 (50%)');
+    await h.submit('1007', formOf(await h.command('1007', 'plan', 'checkin', 'S3-1-2', '순조')).id, { progress: '30', note: '', evidence: '' });
+    expect(await line()).toContain('🟢 **S3-1-2**');
+    expect(await missed()).toBeUndefined();
+    // The second quarter's milestone passes with 30% reported: late until July's check-in says 50% or more.
+    h.clock.set(KST('2026-07-01', '09:30'));
+    expect(await missed()).toBe('이정표 미달: 2026-06-30 2분기: 부서별 계획 수립 — 기대 진행률 50%, 보고 30%');
+    const reply = await h.command('1002', 'report', 'plan');
+    expect(reply.kind === 'ephemeral' && reply.message.text).toContain('S3-1-2 설문 결과 부서별 개선 조치 (경제국) — 지연 30% · 이정표 미달: 2026-06-30 2분기: 부서별 계획 수립');
+    await h.submit('1007', formOf(await h.command('1007', 'plan', 'checkin', 'S3-1-2', '순조')).id, { progress: '55', note: '', evidence: '' });
+    expect(await line()).toContain('🟢 **S3-1-2**');
+  });
+
   it('GIVEN the training indicator THEN it reads the training ledger: flagged below target, not once everyone has the two hours', async () => {
     // After the fixture roster's import day (2026-11-02), so that the eight are on the roster.
     h = await createHarness({ dialect, contentDirs: [SHIPPED_CONTENT], roster: ROSTER, start: KST('2026-11-27', '09:30') });
@@ -234,7 +255,8 @@ describe.each(DIALECTS)('integrity plan tracker (%s)', (dialect) => {
     const [xlsx, md, html] = reply.message.files!;
     const sheets = await readXlsx(xlsx!.data);
     expect(sheets.map((s) => s.name)).toEqual(['요약', 'S1 청렴 문화 확산', 'S2 부패 위험 관리', 'S3 청렴 체감도 향상']);
-    expect(sheets[0]!.rows.at(-1)).toEqual(['합계', 15, 0, 1, 2, 0, 12, 2]);
+    // Late: S2-1-2 and S2-2-1 past their due dates, S3-1-2 past its first quarterly milestone with nothing reported.
+    expect(sheets[0]!.rows.at(-1)).toEqual(['합계', 15, 0, 1, 3, 0, 11, 2]);
     const s1 = sheets[1]!.rows.find((r) => r[1] === 'S1-1-1')!;
     expect([s1[9], s1[10], s1[12]]).toEqual(['위험', 30, '강사 섭외 지연']);
     const markdown = new TextDecoder().decode(md!.data);

@@ -1,7 +1,7 @@
 /** The plan file's checks (issue 15): each bad input names the item and field, and gives no plan. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkOwners, parsePlan, parseProgress, tasksOf } from '../../src/features/plan/plan.js';
+import { checkOwners, milestoneTargets, parsePlan, parseProgress, tasksOf } from '../../src/features/plan/plan.js';
 import { formatPlanProblems } from '../../src/features/plan/plan.commands.js';
 
 const EXAMPLE = readFileSync('examples/plan.yaml', 'utf8');
@@ -57,6 +57,18 @@ describe('plan file', () => {
   it('GIVEN an owner path written with spaces around the separator THEN it is the roster path', () => {
     const { plan } = parsePlan(EXAMPLE.replace('owner: 경제국/투자유치과', 'owner: " 경제국 / 투자유치과 "'));
     expect(plan!.nodes.find((n) => n.id === 'S2-1-3')!.owner).toBe('경제국/투자유치과');
+  });
+
+  it('GIVEN quarterly milestones THEN each expects an even share of the progress unless it says; a bad or falling expectation is named', () => {
+    const plan = parsePlan(EXAMPLE).plan!;
+    expect(milestoneTargets(plan.nodes.find((n) => n.id === 'S3-1-2')!.milestones)).toEqual([25, 50, 75, 100]);
+    const given = parsePlan(EXAMPLE.replace('{ due: 2026-06-30, label:', '{ due: 2026-06-30, progress: 40, label:')).plan!;
+    expect(milestoneTargets(given.nodes.find((n) => n.id === 'S3-1-2')!.milestones)).toEqual([25, 40, 75, 100]);
+    const bad = parsePlan(EXAMPLE.replace('{ due: 2026-06-30, label:', '{ due: 2026-06-30, progress: 150, label:'));
+    expect([bad.plan, bad.problems]).toEqual([undefined, [{ item: 'S3-1-2', field: 'milestones[2].progress', code: 'plan.check.milestone_progress', params: { value: '150' } }]]);
+    const falling = parsePlan(EXAMPLE.replace('{ due: 2026-09-30, label:', '{ due: 2026-09-30, progress: 10, label:'));
+    expect(falling.problems).toEqual([{ item: 'S3-1-2', field: 'milestones[3].progress', code: 'plan.check.milestone_order', params: { value: 10, before: 50 } }]);
+    expect(formatPlanProblems('en', 'plan.yaml', falling.problems)).toContain("plan.yaml: S3-1-2 · milestones[3].progress: expected progress 10% is below the earlier milestone's 50%.");
   });
 
   it('reads progress as a whole percentage', () => {

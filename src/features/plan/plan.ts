@@ -26,6 +26,8 @@ export const PLAN_TEXT_MAX = 200;
 export interface Milestone {
   due: string;
   label: Localized;
+  /** The progress (%) expected by the milestone's date, when the plan says; see `milestoneTargets`. */
+  progress?: number;
 }
 
 export interface Indicator {
@@ -82,8 +84,18 @@ function localized(raw: unknown, item: string, field: string, max: number, probl
   return Object.keys(out).length === LOCALES.length ? (out as Localized) : undefined;
 }
 
+const dueText = (raw: unknown): unknown => (raw instanceof Date ? raw.toISOString().slice(0, 10) : raw);
+
+/**
+ * The progress (%) each milestone (in date order) expects by its date: the one the plan gives, else
+ * an even share (of four quarterly milestones: 25, 50, 75, 100).
+ */
+export function milestoneTargets(milestones: readonly Milestone[]): number[] {
+  return milestones.map((m, i) => m.progress ?? Math.round(((i + 1) * 100) / milestones.length));
+}
+
 function dueDay(raw: unknown, item: string, field: string, year: number | undefined, problems: PlanProblem[]): string | undefined {
-  const value = raw instanceof Date ? raw.toISOString().slice(0, 10) : raw;
+  const value = dueText(raw);
   if (typeof value !== 'string' || !isDay(value)) {
     problems.push({ item, field, code: 'plan.check.date', params: { value: String(value ?? '') } });
     return undefined;
@@ -165,13 +177,24 @@ export function parsePlan(source: string): { plan?: PlanFile; problems: PlanProb
       const list = entry['milestones'];
       if (!Array.isArray(list) || list.length === 0 || list.length > 4) problems.push({ item: id, field: 'milestones', code: 'plan.check.milestones' });
       else {
+        const read: { milestone: Milestone; field: string }[] = [];
         list.forEach((m: unknown, i) => {
           const field = `milestones[${i + 1}]`;
           if (!isObject(m)) return problems.push({ item: id, field, code: 'plan.check.not_an_item' });
           const due = dueDay(m['due'], id, `${field}.due`, yearOk ? year : undefined, problems);
           const label = localized(m['label'], id, `${field}.label`, PLAN_TEXT_MAX, problems);
-          if (due && label) milestones.push({ due, label });
+          const progress = m['progress'];
+          const progressOk = progress === undefined || (typeof progress === 'number' && Number.isInteger(progress) && progress >= 0 && progress <= 100);
+          if (!progressOk) problems.push({ item: id, field: `${field}.progress`, code: 'plan.check.milestone_progress', params: { value: String(progress) } });
+          if (due && label && progressOk) read.push({ milestone: { due, label, ...(progress === undefined ? {} : { progress: progress as number }) }, field });
           return undefined;
+        });
+        // The progress expected by each milestone cannot go down from one date to the next.
+        read.sort((a, b) => a.milestone.due.localeCompare(b.milestone.due));
+        const targets = milestoneTargets(read.map((r) => r.milestone));
+        read.forEach((r, i) => {
+          if (i > 0 && targets[i]! < targets[i - 1]!) problems.push({ item: id, field: `${r.field}.progress`, code: 'plan.check.milestone_order', params: { value: targets[i]!, before: targets[i - 1]! } });
+          milestones.push(r.milestone);
         });
       }
     }
