@@ -80,6 +80,8 @@ describe.each(DIALECTS)('integrity plan tracker (%s)', (dialect) => {
     expect(textOf(await h.submit('1004', form.id, fields))).toContain('S1-1-1 2026-06 점검을 기록했습니다: 위험 40%');
     expect(errorOf(await h.submit('1004', form.id, fields))).toBe('plan.error.already');
     expect(await count('plan_checkins')).toBe(1);
+    // A mistyped status is named as such, even on a task already checked in.
+    expect(errorOf(await h.command('1004', 'plan', 'checkin', 'S1-1-1', 'bogus'))).toBe('plan.error.status');
     const before = await h.services.db.selectFrom('plan_checkins').select('plan_task_id').executeTakeFirstOrThrow();
 
     const file = (await checkPlan(h.services.db, readFileSync(EXAMPLE, 'utf8').replace('전 직원 청렴교육 이수', '전 직원 청렴교육 100% 이수'))).plan!;
@@ -134,6 +136,15 @@ describe.each(DIALECTS)('integrity plan tracker (%s)', (dialect) => {
     expect(reply.kind === 'ephemeral' && reply.message.text).toContain('S3-1-2 설문 결과 부서별 개선 조치 (경제국) — 지연 30% · 이정표 미달: 2026-06-30 2분기: 부서별 계획 수립');
     await h.submit('1007', formOf(await h.command('1007', 'plan', 'checkin', 'S3-1-2', '순조')).id, { progress: '55', note: '', evidence: '' });
     expect(await line()).toContain('🟢 **S3-1-2**');
+    // A task reported done is not asked about again in a later month.
+    expect(textOf(await h.command('1007', 'plan', 'checkin'))).toContain('S2-1-3');
+    h.clock.set(KST('2026-08-03', '09:30'));
+    expect(textOf(await h.command('1007', 'plan', 'checkin'))).toContain('S3-1-2');
+    await h.submit('1007', formOf(await h.command('1007', 'plan', 'checkin', 'S3-1-2', '완료')).id, { progress: '100', note: '', evidence: '' });
+    h.clock.set(KST('2026-09-01', '09:30'));
+    const owed = textOf(await h.command('1007', 'plan', 'checkin'));
+    expect(owed).toContain('S2-1-3');
+    expect(owed).not.toContain('S3-1-2');
   });
 
   it('GIVEN the training indicator THEN it reads the training ledger: flagged below target, not once everyone has the two hours', async () => {

@@ -15,7 +15,7 @@ import { statsOptions } from '../stats/exports.js';
 import { checkinCard, checkinForm, EVIDENCE_MAX, FORM_NAME, NOTE_MAX, planCard, STATUS_ACTION, statusCard, statusLabel, type Owed } from './plan.cards.js';
 import { isStatus, parseProgress, periodOf, type PlanStatus } from './plan.js';
 import { planProgress } from './plan.progress.js';
-import { activePlan, checkinFor, mayCheckIn, memberNames, ownersOf, recordCheckin, taskById, tasksOfPlan, type Plan, type PlanTask } from './plan.repository.js';
+import { activePlan, checkinFor, checkinsOf, mayCheckIn, memberNames, ownersOf, recordCheckin, taskById, tasksOfPlan, type Plan, type PlanTask } from './plan.repository.js';
 
 const STATUS_WORDS: Record<string, PlanStatus> = { 순조: 'on_track', 정상: 'on_track', 위험: 'at_risk', 지연: 'late', 완료: 'done' };
 const statusOf = (raw: string | undefined): PlanStatus | undefined => {
@@ -59,12 +59,13 @@ async function status(ctx: RequestContext, departmentRaw: string | undefined): P
   return ephemeral(statusCard(ctx.t, ctx.locale, progress, tasks, scope));
 }
 
-/** The tasks of the active plan this member can check in for this period, not yet checked in. */
+/** The tasks of the active plan this member can check in for this period: not yet checked in, not done. */
 async function owedBy(ctx: RequestContext, plan: Plan): Promise<Owed[]> {
   const period = periodOf(ctx.today);
+  const done = new Set((await checkinsOf(ctx.db, plan, ctx.today)).filter((c) => c.status === 'done').map((c) => c.task_key));
   const owed: Owed[] = [];
   for (const task of await tasksOfPlan(ctx.db, plan)) {
-    if (await checkinFor(ctx.db, plan, task.key, period)) continue;
+    if (done.has(task.key) || (await checkinFor(ctx.db, plan, task.key, period))) continue;
     if (await mayCheckIn(ctx.db, task, ctx.member)) owed.push({ task, period });
   }
   return owed;
@@ -98,11 +99,10 @@ async function checkin(ctx: RequestContext, args: string[]): Promise<Reply> {
   const task = (await tasksOfPlan(ctx.db, plan)).find((t) => t.key.toLowerCase() === taskKey.toLowerCase());
   if (!task) throw new UserError('plan.error.unknown_task', { task: taskKey });
   const chosen = statusOf(statusRaw);
+  // A mistyped status is named before anything else about the task.
+  if (!chosen && statusRaw !== undefined) throw new UserError('plan.error.status', { value: statusRaw });
   const { period } = await checkable(ctx, String(task.id), undefined);
-  if (!chosen) {
-    if (statusRaw !== undefined) throw new UserError('plan.error.status', { value: statusRaw });
-    return ephemeral(checkinCard(ctx.t, ctx.locale, plan, [{ task, period }]));
-  }
+  if (!chosen) return ephemeral(checkinCard(ctx.t, ctx.locale, plan, [{ task, period }]));
   return checkinForm(ctx.t, ctx.locale, task, chosen, period, await forWhom(ctx, task));
 }
 

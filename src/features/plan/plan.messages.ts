@@ -1,8 +1,8 @@
 /** The integrity plan tracker's messages: Korean first, English with exactly the same keys. */
 export const planKo = {
-  'help.plan': '`/integrity plan` — 올해 청렴 추진계획과 진행률, `plan checkin [과제] [상태]` — 담당 과제 점검(월 1회)',
-  'help.plan_status': '`/integrity plan status [부서]` — 과제별 점검 현황과 메모(간부: 소관 부서)',
-  'help.plan_report': '`/integrity report plan [YYYY-MM-DD]` — 추진기획단 보고 자료(XLSX, Markdown, HTML)',
+  'help.plan': '`/integrity plan`: 올해 청렴 추진계획과 진행률 · `plan checkin [과제] [상태]`: 담당 과제 점검(월 1회)',
+  'help.plan_status': '`/integrity plan status [부서]`: 과제별 점검 현황과 메모 (간부: 소관 부서)',
+  'help.plan_report': '`/integrity report plan [YYYY-MM-DD]`: 추진기획단 보고 자료 (XLSX, Markdown, HTML)',
   'plan.title': '{title} ({year}년, 제{version}판)',
   'plan.due': '기한 {day}',
   'plan.evidence': '근거: {value}',
@@ -124,9 +124,9 @@ export const planKo = {
 } as const;
 
 export const planEn: Readonly<Record<keyof typeof planKo, string>> = {
-  'help.plan': '`/integrity plan` — this year\'s integrity plan and its progress; `plan checkin [task] [status]` — check in on your tasks (monthly)',
-  'help.plan_status': '`/integrity plan status [department]` — check-ins and notes per task (managers: their department)',
-  'help.plan_report': '`/integrity report plan [YYYY-MM-DD]` — the planning group\'s report (XLSX, Markdown, HTML)',
+  'help.plan': '`/integrity plan`: this year\'s integrity plan and its progress · `plan checkin [task] [status]`: check in on your tasks (monthly)',
+  'help.plan_status': '`/integrity plan status [department]`: check-ins and notes per task (managers: their department)',
+  'help.plan_report': '`/integrity report plan [YYYY-MM-DD]`: the planning group\'s report (XLSX, Markdown, HTML)',
   'plan.title': '{title} ({year}, version {version})',
   'plan.due': 'due {day}',
   'plan.evidence': 'Evidence: {value}',
