@@ -104,6 +104,12 @@ describe.each(DIALECTS)('integrity plan tracker (%s)', (dialect) => {
     const form = formOf(await h.command('1007', 'plan', 'checkin', 'S2-1-3', 'done'));
     expect(errorOf(await h.submit('1007', form.id, { progress: '90', note: '', evidence: '' }))).toBe('plan.error.done_progress');
     expect(errorOf(await h.submit('1007', form.id, { progress: '1000', note: '', evidence: '' }))).toBe('plan.error.progress');
+    // Too long (the console does not hold a field to its length): refused and named, never cut.
+    const tooLong = await h.submit('1007', form.id, { progress: '100', note: '가'.repeat(501), evidence: '' });
+    expect([errorOf(tooLong), tooLong.kind === 'ephemeral' && tooLong.error?.field]).toEqual(['plan.error.too_long', 'note']);
+    expect(textOf(tooLong)).toContain('메모(간단히)는 500자까지입니다 (지금 501자)');
+    expect(errorOf(await h.submit('1007', form.id, { progress: '100', note: '', evidence: 'x'.repeat(301) }))).toBe('plan.error.too_long');
+    expect(await count('plan_checkins')).toBe(0);
     expect(textOf(await h.submit('1007', form.id, { progress: '100', note: '', evidence: '' }))).toContain('정성실 님 대신');
     // A linked figure the statistics do not have (no one on their roster yet) is shown as such and never flagged.
     const officer = textOf(await h.command('1002', 'plan', 'status'));

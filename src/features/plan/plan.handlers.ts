@@ -154,8 +154,11 @@ const submit: FormRoute = {
     const progress = parseProgress(raw);
     if (progress === undefined) throw new UserError('plan.error.progress', { value: raw.trim() }, 'progress');
     if (chosen === 'done' && progress !== 100) throw new UserError('plan.error.done_progress', { value: progress }, 'progress');
-    const note = (fields['note'] ?? '').trim().slice(0, NOTE_MAX) || null;
-    const evidence = (fields['evidence'] ?? '').trim().slice(0, EVIDENCE_MAX) || null;
+    // Where the platform does not hold a field to its length (the console), too long is refused, never cut.
+    const note = (fields['note'] ?? '').trim() || null;
+    if (note !== null && [...note].length > NOTE_MAX) throw new UserError('plan.error.too_long', { field: ctx.t('plan.form.note'), max: NOTE_MAX, length: [...note].length }, 'note');
+    const evidence = (fields['evidence'] ?? '').trim() || null;
+    if (evidence !== null && [...evidence].length > EVIDENCE_MAX) throw new UserError('plan.error.too_long', { field: ctx.t('plan.form.evidence'), max: EVIDENCE_MAX, length: [...evidence].length }, 'evidence');
     const recorded = await ctx.db.transaction().execute(async (trx) => {
       const ok = await recordCheckin(trx, { plan: found, task, period, status: chosen, progress, note, evidence, answeredBy: ctx.member.id, day: ctx.today, nowIso: ctx.nowIso });
       if (ok) await recordAudit(trx, { actorMemberId: ctx.member.id, actorLabel: ctx.member.name, action: 'plan.checkin', details: { plan: found.slug, version: found.version, task: task.key, period, status: chosen, progress }, nowIso: ctx.nowIso });
