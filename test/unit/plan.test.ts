@@ -1,7 +1,7 @@
 /** The plan file's checks (issue 15): each bad input names the item and field, and gives no plan. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkOwners, milestoneTargets, parsePlan, parseProgress, tasksOf } from '../../src/features/plan/plan.js';
+import { checkOwners, milestoneTargets, parsePlan, parseProgress, targetText, tasksOf } from '../../src/features/plan/plan.js';
 import { formatPlanProblems } from '../../src/features/plan/plan.commands.js';
 
 const EXAMPLE = readFileSync('examples/plan.yaml', 'utf8');
@@ -69,6 +69,15 @@ describe('plan file', () => {
     const falling = parsePlan(EXAMPLE.replace('{ due: 2026-09-30, label:', '{ due: 2026-09-30, progress: 10, label:'));
     expect(falling.problems).toEqual([{ item: 'S3-1-2', field: 'milestones[3].progress', code: 'plan.check.milestone_order', params: { value: 10, before: 50 } }]);
     expect(formatPlanProblems('en', 'plan.yaml', falling.problems)).toContain("plan.yaml: S3-1-2 · milestones[3].progress: expected progress 10% is below the earlier milestone's 50%.");
+  });
+
+  it('GIVEN an indicator unit per language THEN each language shows its own; a word is spaced from the figure, % and 건 are not', () => {
+    const plan = parsePlan(EXAMPLE).plan!;
+    const indicator = (id: string) => plan.nodes.find((n) => n.id === id)!.indicator!;
+    expect([targetText(indicator('S2-2-1'), 'ko'), targetText(indicator('S2-2-1'), 'en'), targetText(indicator('S1-1-1'), 'en')]).toEqual(['4건', '4 times', '100%']);
+    const bad = parsePlan(EXAMPLE.replace('unit: { ko: "건", en: "cases" }', 'unit: { ko: "건" }'));
+    expect(bad.problems).toEqual([{ item: 'S3-2-2', field: 'indicator.unit.en', code: 'plan.check.text_missing' }]);
+    expect(parsePlan(EXAMPLE.replace('unit: { ko: "건", en: "cases" }', 'unit: 42')).problems).toEqual([{ item: 'S3-2-2', field: 'indicator.unit', code: 'plan.check.unit' }]);
   });
 
   it('reads progress as a whole percentage', () => {

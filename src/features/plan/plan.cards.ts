@@ -4,7 +4,7 @@ import type { Translator } from '../../i18n/index.js';
 import type { Locale } from '../../i18n/locales.js';
 import { encodeAction } from '../../ui/actionId.js';
 import { buttons, context, text, type Block, type Message } from '../../ui/card.js';
-import { milestoneTargets, STATUSES, type PlanNode, type PlanStatus } from './plan.js';
+import { milestoneTargets, STATUSES, targetText, type PlanNode, type PlanStatus } from './plan.js';
 import { byConcern, type MetricReading, type PlanProgress, type TaskProgress } from './plan.progress.js';
 import type { Plan, PlanTask } from './plan.repository.js';
 
@@ -44,7 +44,7 @@ function taskLine(t: Translator, locale: Locale, p: TaskProgress, withNotes: boo
   const node = p.task.node;
   const parts = [`${EMOJI[p.status ?? 'none']} **${node.id}** ${node.title[locale]} — ${statusLabel(t, p.status)} ${p.progress}%`];
   const facts = [p.task.departmentPath, t('plan.due', { day: node.due ?? '–' })];
-  if (node.indicator) facts.push(`${node.indicator.name[locale]} ${node.indicator.target}${node.indicator.unit}`);
+  if (node.indicator) facts.push(`${node.indicator.name[locale]} ${targetText(node.indicator, locale)}`);
   parts.push(`   ${facts.join(' · ')}`);
   if (p.missed) parts.push(`   ${missedText(t, locale, p)}`);
   if (p.metric) parts.push(`   ${p.metric.below ? '⚠️ ' : ''}${metricText(t, p.metric)}`);
@@ -118,7 +118,7 @@ function taskSummary(t: Translator, locale: Locale, node: PlanNode, path: string
   const lines = [`**${node.id} ${node.title[locale]}**`, `${path} · ${t('plan.due', { day: node.due ?? '–' })}`];
   const targets = milestoneTargets(node.milestones);
   if (node.milestones.length > 0) lines.push(node.milestones.map((m, i) => `${m.due.slice(5)} ${cut(m.label[locale], MILESTONE_SHOWN)} (${targets[i]}%)`).join(' · '));
-  if (node.indicator) lines.push(`${node.indicator.name[locale]}: ${node.indicator.target}${node.indicator.unit}`);
+  if (node.indicator) lines.push(`${node.indicator.name[locale]}: ${targetText(node.indicator, locale)}`);
   return lines.join('\n');
 }
 

@@ -12,7 +12,7 @@ import { isDay } from '../../time.js';
 import type { Attachment } from '../../ui/card.js';
 import { toXlsx, type XlsxCell } from '../stats/xlsx.js';
 import { metricText, missedText, statusLabel } from './plan.cards.js';
-import { STATUSES } from './plan.js';
+import { STATUSES, targetText } from './plan.js';
 import { byConcern, isConcern, planProgress, type PlanOptions, type PlanProgress, type TaskProgress } from './plan.progress.js';
 import type { Plan } from './plan.repository.js';
 
@@ -29,7 +29,7 @@ function taskRow(t: Translator, locale: Locale, p: TaskProgress, coreId: string)
     n.due,
     n.milestones.map((m) => `${m.due} ${m.label[locale]}`).join('\n') || null,
     n.indicator ? n.indicator.name[locale] : null,
-    n.indicator ? `${n.indicator.target}${n.indicator.unit}` : null,
+    n.indicator ? targetText(n.indicator, locale) : null,
     p.metric ? metricText(t, p.metric) : null,
     statusLabel(t, p.status),
     p.progress,

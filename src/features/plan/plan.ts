@@ -33,8 +33,15 @@ export interface Milestone {
 export interface Indicator {
   name: Localized;
   target: number;
-  unit: string;
+  /** "%", "건", or one per language ({ ko: 건, en: cases }). */
+  unit: string | Localized;
   metric: PlanMetric | null;
+}
+
+/** A target with its unit in a language: "100%", "2건", "2 cases". */
+export function targetText(indicator: Indicator, locale: (typeof LOCALES)[number]): string {
+  const unit = typeof indicator.unit === 'string' ? indicator.unit : indicator.unit[locale];
+  return /^[%\p{Script=Hangul}]/u.test(unit) || unit === '' ? `${indicator.target}${unit}` : `${indicator.target} ${unit}`;
 }
 
 export interface PlanNode {
@@ -116,12 +123,20 @@ function readIndicator(raw: unknown, item: string, problems: PlanProblem[]): Ind
   const name = localized(raw['name'], item, 'indicator.name', PLAN_TEXT_MAX, problems);
   const target = raw['target'];
   if (typeof target !== 'number' || !Number.isFinite(target) || target < 0) problems.push({ item, field: 'indicator.target', code: 'plan.check.target', params: { value: String(target ?? '') } });
-  const unit = raw['unit'] ?? '%';
-  if (typeof unit !== 'string' || unit.length > 10) problems.push({ item, field: 'indicator.unit', code: 'plan.check.unit' });
+  const rawUnit = raw['unit'] ?? '%';
+  let unit: string | Localized | undefined = typeof rawUnit === 'string' ? rawUnit.trim() : undefined;
+  if (isObject(rawUnit)) {
+    const before = problems.length;
+    unit = localized(rawUnit, item, 'indicator.unit', 10, problems);
+    if (problems.length > before) unit = undefined;
+  } else if (unit === undefined || [...unit].length > 10) {
+    problems.push({ item, field: 'indicator.unit', code: 'plan.check.unit' });
+    unit = undefined;
+  }
   const metric = raw['metric'] ?? null;
   if (metric !== null && !(METRICS as readonly unknown[]).includes(metric)) problems.push({ item, field: 'indicator.metric', code: 'plan.check.metric', params: { value: String(metric), allowed: METRICS.join(', ') } });
   else if (metric !== null && unit !== '%') problems.push({ item, field: 'indicator.unit', code: 'plan.check.metric_unit' });
-  if (!name || typeof target !== 'number' || typeof unit !== 'string') return null;
+  if (!name || typeof target !== 'number' || unit === undefined) return null;
   return { name, target, unit, metric: metric as PlanMetric | null };
 }
 
