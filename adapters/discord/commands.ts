@@ -82,6 +82,8 @@ const SUBCOMMANDS: Subcommand[] = [
       { name: 'action', ko: '동작', en: 'checkin or status (empty: the plan)', koDescription: 'checkin: 과제 점검, status: 점검 현황 (비우면 계획)', choices: [{ value: 'checkin', ko: '점검', en: 'Check in' }, { value: 'status', ko: '현황', en: 'Status' }] },
       { name: 'target', ko: '과제', en: 'Task id (checkin, e.g. S1-1-1) or department path (status)', koDescription: '과제 id (점검, 예: S1-1-1) 또는 부서 경로 (현황)' },
       { name: 'state', ko: '상태', en: 'Status of the task (checkin)', koDescription: '과제 상태 (점검)', choices: [{ value: 'on_track', ko: '순조', en: 'On track' }, { value: 'at_risk', ko: '위험', en: 'At risk' }, { value: 'late', ko: '지연', en: 'Late' }, { value: 'done', ko: '완료', en: 'Done' }] },
+      { name: 'progress', ko: '진행률', en: 'Progress % (checkin; empty: a form asks)', koDescription: '진행률 % (점검, 비우면 양식에서 입력)' },
+      { name: 'note', ko: '메모', en: 'A short note (checkin)', koDescription: '간단한 메모 (점검)' },
     ],
   },
   {

@@ -75,7 +75,7 @@ describe.each(DIALECTS)('integrity plan tracker (%s)', (dialect) => {
     const reply = await h.command('1004', 'plan', 'checkin', 'S1-1-1', 'at_risk');
     const form = formOf(reply);
     // Where the form cannot open (a Discord button), the fallback names the command that opens it, in the member's words.
-    if (reply.kind === 'form') expect(reply.fallback.text).toContain('`/integrity plan checkin S1-1-1 위험`');
+    if (reply.kind === 'form') expect(reply.fallback.text).toContain('`/integrity plan checkin S1-1-1 위험 <진행률> [메모]`');
     const fields = { progress: '40', note: '일정 조정 중', evidence: 'DOC-2026-001' };
     expect(textOf(await h.submit('1004', form.id, fields))).toContain('S1-1-1 2026-06 점검을 기록했습니다: 위험 40%');
     expect(errorOf(await h.submit('1004', form.id, fields))).toBe('plan.error.already');
@@ -94,6 +94,18 @@ describe.each(DIALECTS)('integrity plan tracker (%s)', (dialect) => {
     // The new version still knows this month's check-in for the task: no second one.
     expect(errorOf(await h.command('1004', 'plan', 'checkin', 'S1-1-1', 'done'))).toBe('plan.error.already');
     expect(textOf(await h.command('1002', 'plan', 'status'))).toContain('일정 조정 중');
+  });
+
+  it('GIVEN the progress and a note typed after the status THEN the check-in is recorded without a form (where none opens), checked like the form', async () => {
+    await harness(dialect);
+    expect(errorOf(await h.command('1006', 'plan', 'checkin', 'S2-1-3', '위험', '120', '메모'))).toBe('plan.error.progress');
+    expect(errorOf(await h.command('1006', 'plan', 'checkin', 'S2-1-3', 'done', '80'))).toBe('plan.error.done_progress');
+    expect(await count('plan_checkins')).toBe(0);
+    expect(textOf(await h.command('1006', 'plan', 'checkin', 'S2-1-3', '위험', '40%', '업체', '면담', '일정', '조정'))).toContain('✅ S2-1-3 2026-06 점검을 기록했습니다: 위험 40%');
+    expect(errorOf(await h.command('1006', 'plan', 'checkin', 'S2-1-3', '위험', '40'))).toBe('plan.error.already');
+    const row = await h.services.db.selectFrom('plan_checkins').select(['task_key', 'status', 'progress', 'note', 'evidence']).executeTakeFirstOrThrow();
+    expect(row).toEqual({ task_key: 'S2-1-3', status: 'at_risk', progress: 40, note: '업체 면담 일정 조정', evidence: null });
+    expect(errorOf(await h.command('1005', 'plan', 'checkin', 'S3-2-1', 'on_track', '10'))).toBe('plan.error.not_owner');
   });
 
   it('GIVEN roles THEN an employee cannot check in for another department or read notes; a manager sees only their subtree', async () => {

@@ -90,7 +90,7 @@ async function forWhom(ctx: RequestContext, task: PlanTask): Promise<string | nu
 
 async function checkin(ctx: RequestContext, args: string[]): Promise<Reply> {
   const plan = await requirePlan(ctx);
-  const [taskKey, statusRaw] = args;
+  const [taskKey, statusRaw, progressRaw, ...noteWords] = args;
   if (!taskKey) {
     const owed = await owedBy(ctx, plan);
     if (owed.length === 0) return ephemeral({ text: ctx.t('plan.checkin.nothing', { period: periodOf(ctx.today) }) });
@@ -103,7 +103,32 @@ async function checkin(ctx: RequestContext, args: string[]): Promise<Reply> {
   if (!chosen && statusRaw !== undefined) throw new UserError('plan.error.status', { value: statusRaw });
   const { period } = await checkable(ctx, String(task.id), undefined);
   if (!chosen) return ephemeral(checkinCard(ctx.t, ctx.locale, plan, [{ task, period }]));
+  // With the progress (and a note) typed too, the check-in is recorded at once: no form needed (NAVER WORKS has none).
+  if (progressRaw !== undefined) return record(ctx, plan, task, period, chosen, { progress: progressRaw, note: noteWords.join(' ') });
   return checkinForm(ctx.t, ctx.locale, task, chosen, period, await forWhom(ctx, task));
+}
+
+/** One check-in from the form's fields or the command's words: checked whole, written once, audit-logged. */
+async function record(ctx: RequestContext, found: Plan, task: PlanTask, period: string, chosen: PlanStatus, fields: Readonly<Record<string, string>>): Promise<Reply> {
+  const raw = fields['progress'] ?? '';
+  const progress = parseProgress(raw);
+  if (progress === undefined) throw new UserError('plan.error.progress', { value: raw.trim() }, 'progress');
+  if (chosen === 'done' && progress !== 100) throw new UserError('plan.error.done_progress', { value: progress }, 'progress');
+  // Where the platform does not hold a field to its length (the console), too long is refused, never cut.
+  const note = (fields['note'] ?? '').trim() || null;
+  if (note !== null && [...note].length > NOTE_MAX) throw new UserError('plan.error.too_long', { field: ctx.t('plan.form.note'), max: NOTE_MAX, length: [...note].length }, 'note');
+  const evidence = (fields['evidence'] ?? '').trim() || null;
+  if (evidence !== null && [...evidence].length > EVIDENCE_MAX) throw new UserError('plan.error.too_long', { field: ctx.t('plan.form.evidence'), max: EVIDENCE_MAX, length: [...evidence].length }, 'evidence');
+  const recorded = await ctx.db.transaction().execute(async (trx) => {
+    const ok = await recordCheckin(trx, { plan: found, task, period, status: chosen, progress, note, evidence, answeredBy: ctx.member.id, day: ctx.today, nowIso: ctx.nowIso });
+    if (ok) await recordAudit(trx, { actorMemberId: ctx.member.id, actorLabel: ctx.member.name, action: 'plan.checkin', details: { plan: found.slug, version: found.version, task: task.key, period, status: chosen, progress }, nowIso: ctx.nowIso });
+    return ok;
+  });
+  if (!recorded) throw new UserError('plan.error.already', { task: task.key, period });
+  const owners = (await ownersOf(ctx.db, task)).map((o) => o.id);
+  const behalf = owners.length > 0 && !owners.includes(ctx.member.id) ? await memberNames(ctx.db, owners) : undefined;
+  ctx.log.info({ task: task.key, period, status: chosen }, 'plan check-in recorded');
+  return ephemeral({ text: ctx.t(behalf ? 'plan.checkin.thanks_for' : 'plan.checkin.thanks', { task: task.key, period, status: statusLabel(ctx.t, chosen), progress, name: behalf ? [...behalf.values()].join(', ') : '' }) });
 }
 
 const plan: CommandRoute = {
@@ -150,25 +175,7 @@ const submit: FormRoute = {
     const chosen = statusOf(args[1]);
     if (!chosen) throw new UserError('error.stale_action');
     const { plan: found, task, period } = await checkable(ctx, args[0], args[2]);
-    const raw = fields['progress'] ?? '';
-    const progress = parseProgress(raw);
-    if (progress === undefined) throw new UserError('plan.error.progress', { value: raw.trim() }, 'progress');
-    if (chosen === 'done' && progress !== 100) throw new UserError('plan.error.done_progress', { value: progress }, 'progress');
-    // Where the platform does not hold a field to its length (the console), too long is refused, never cut.
-    const note = (fields['note'] ?? '').trim() || null;
-    if (note !== null && [...note].length > NOTE_MAX) throw new UserError('plan.error.too_long', { field: ctx.t('plan.form.note'), max: NOTE_MAX, length: [...note].length }, 'note');
-    const evidence = (fields['evidence'] ?? '').trim() || null;
-    if (evidence !== null && [...evidence].length > EVIDENCE_MAX) throw new UserError('plan.error.too_long', { field: ctx.t('plan.form.evidence'), max: EVIDENCE_MAX, length: [...evidence].length }, 'evidence');
-    const recorded = await ctx.db.transaction().execute(async (trx) => {
-      const ok = await recordCheckin(trx, { plan: found, task, period, status: chosen, progress, note, evidence, answeredBy: ctx.member.id, day: ctx.today, nowIso: ctx.nowIso });
-      if (ok) await recordAudit(trx, { actorMemberId: ctx.member.id, actorLabel: ctx.member.name, action: 'plan.checkin', details: { plan: found.slug, version: found.version, task: task.key, period, status: chosen, progress }, nowIso: ctx.nowIso });
-      return ok;
-    });
-    if (!recorded) throw new UserError('plan.error.already', { task: task.key, period });
-    const owners = (await ownersOf(ctx.db, task)).map((o) => o.id);
-    const behalf = owners.length > 0 && !owners.includes(ctx.member.id) ? (await memberNames(ctx.db, owners)) : undefined;
-    ctx.log.info({ task: task.key, period, status: chosen }, 'plan check-in recorded');
-    return ephemeral({ text: ctx.t(behalf ? 'plan.checkin.thanks_for' : 'plan.checkin.thanks', { task: task.key, period, status: statusLabel(ctx.t, chosen), progress, name: behalf ? [...behalf.values()].join(', ') : '' }) });
+    return record(ctx, found, task, period, chosen, fields);
   },
 };
 

@@ -81,6 +81,7 @@ describe('Discord inbound', () => {
 
   it('GIVEN the plan subcommand WHEN an owner checks in or an officer asks for the plan report THEN the core gets the same arguments as on every other platform', () => {
     expect(commandEvent(facts, 'plan', { state: 'at_risk', target: 'S1-1-1', action: 'checkin' })).toMatchObject({ name: 'plan', args: ['checkin', 'S1-1-1', 'at_risk'] });
+    expect(commandEvent(facts, 'plan', { note: '강사 섭외 중', progress: '40', state: 'at_risk', target: 'S1-1-1', action: 'checkin' })).toMatchObject({ args: ['checkin', 'S1-1-1', 'at_risk', '40', '강사 섭외 중'] });
     expect(commandEvent(facts, 'plan', { action: 'status', target: '경제국/투자유치과' })).toMatchObject({ args: ['status', '경제국/투자유치과'] });
     expect(commandEvent(facts, 'report', { kind: 'plan' })).toMatchObject({ name: 'report', args: ['plan'] });
     const [command] = integrityCommand() as unknown as [{ options: { name: string; options: { name: string; required: boolean; choices?: { value: string }[] }[] }[] }];
