@@ -91,6 +91,13 @@ describe.each(DIALECTS)('integrity plan tracker (%s)', (dialect) => {
     expect(after.plan_task_id).toBe(before.plan_task_id);
     const oldTask = await h.services.db.selectFrom('plan_tasks').innerJoin('plans', 'plans.id', 'plan_tasks.plan_id').select(['plans.version', 'plan_tasks.task_key']).where('plan_tasks.id', '=', after.plan_task_id).executeTakeFirstOrThrow();
     expect(oldTask).toEqual({ version: 1, task_key: 'S1-1-1' });
+    // A card's button from before a plan that no longer has the task (or another plan) records nothing.
+    const card = await h.command('1006', 'plan', 'checkin', 'S2-1-3');
+    const other = (await checkPlan(h.services.db, readFileSync(EXAMPLE, 'utf8').replace('id: integrity-plan-2026', 'id: integrity-plan-2026-b'))).plan!;
+    await loadPlan(h.services.db, other, h.clock.now().toISOString());
+    expect(errorOf(await h.press('1006', buttonsOf(card)[0]!))).toBe('error.stale_action');
+    await loadPlan(h.services.db, file, h.clock.now().toISOString());
+    expect(formOf(await h.press('1006', buttonsOf(card)[0]!)).fields).toHaveLength(3);
     // The new version still knows this month's check-in for the task: no second one.
     expect(errorOf(await h.command('1004', 'plan', 'checkin', 'S1-1-1', 'done'))).toBe('plan.error.already');
     expect(textOf(await h.command('1002', 'plan', 'status'))).toContain('일정 조정 중');

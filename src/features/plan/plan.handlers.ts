@@ -75,6 +75,9 @@ async function owedBy(ctx: RequestContext, plan: Plan): Promise<Owed[]> {
 async function checkable(ctx: RequestContext, idRaw: string | undefined, periodRaw: string | undefined): Promise<{ plan: Plan; task: PlanTask; period: string }> {
   const found = idRaw !== undefined && /^\d{1,9}$/.test(idRaw) ? await taskById(ctx.db, Number(idRaw)) : undefined;
   if (!found) throw new UserError('error.stale_action');
+  // A card of a plan since retired, or of a task the current version no longer has, records nothing.
+  const active = await activePlan(ctx.db);
+  if (!active || active.slug !== found.plan.slug || !active.body.nodes.some((n) => n.id === found.task.key && n.level === 'task')) throw new UserError('error.stale_action');
   const period = periodRaw ?? periodOf(ctx.today);
   if (!/^\d{4}-\d{2}$/.test(period) || period > periodOf(ctx.today) || !period.startsWith(`${found.plan.year}-`)) throw new UserError('error.stale_action');
   if (!(await mayCheckIn(ctx.db, found.task, ctx.member))) throw new UserError('plan.error.not_owner', { task: found.task.key });
