@@ -274,6 +274,14 @@ describe.each(DIALECTS)('integrity plan tracker (%s)', (dialect) => {
     const out: string[] = [];
     const err: string[] = [];
     const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
+    // A folder, or a file saved as EUC-KR: named, nothing loaded, no crash.
+    const euckr = join(dir, 'euc-kr.yaml');
+    writeFileSync(euckr, Buffer.from([0x69, 0x64, 0x3a, 0x20, 0xb0, 0xa1, 0x0a]));
+    for (const [path, problem] of [[dir, '읽을 수 있는 파일이 아닙니다'], [euckr, 'UTF-8 파일이 아닙니다']] as const) {
+      expect(await planCli(h.services.config, h.services.db, 'load', path, io, h.clock.now().toISOString())).toBe(1);
+      expect(err.pop()).toContain(`${path}: plan · -: ${problem}`);
+    }
+    expect(await count('plans')).toBe(0);
     expect(await planCli(h.services.config, h.services.db, 'check', file, io, h.clock.now().toISOString())).toBe(0);
     expect(err).toEqual([`${file}: 주의 — S1-2-2 과제는 담당자(member)가 없고 담당 부서 행정국 및 상위 부서에 간부가 없어 점검을 물을 사람이 없습니다.`]);
     err.length = 0;

@@ -39,9 +39,26 @@ export class PlanError extends Error {
   }
 }
 
+/** The file's text, or the problem with it: missing, not a readable file, not UTF-8 (a file saved as EUC-KR, say). */
+function readText(file: string): { text?: string; problem?: PlanProblem } {
+  if (!existsSync(file)) return { problem: { item: 'plan', field: '-', code: 'plan.check.file_missing' } };
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return { problem: { item: 'plan', field: '-', code: 'plan.check.file_unreadable' } };
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    return { problem: { item: 'plan', field: '-', code: 'plan.check.encoding' } };
+  }
+}
+
 async function readChecked(db: Kysely<Database>, locale: Locale, file: string) {
-  if (!existsSync(file)) return { problems: [{ item: 'plan', field: '-', code: 'plan.check.file_missing' }], message: formatPlanProblems(locale, file, [{ item: 'plan', field: '-', code: 'plan.check.file_missing' }]) };
-  const checked = await checkPlan(db, readFileSync(file, 'utf8'));
+  const { text, problem } = readText(file);
+  if (text === undefined) return { problems: [problem!], message: formatPlanProblems(locale, file, [problem!]) };
+  const checked = await checkPlan(db, text);
   return { ...checked, message: checked.problems.length > 0 ? formatPlanProblems(locale, file, checked.problems) : '' };
 }
 
