@@ -170,6 +170,10 @@ describe.each(DIALECTS)('integrity plan tracker (%s)', (dialect) => {
     const owed = textOf(await h.command('1007', 'plan', 'checkin'));
     expect(owed).toContain('S2-1-3');
     expect(owed).not.toContain('S3-1-2');
+    // After the plan's year, the command says why nothing can be checked in.
+    h.clock.set(KST('2027-01-04', '09:30'));
+    expect(errorOf(await h.command('1007', 'plan', 'checkin'))).toBe('plan.error.out_of_year');
+    expect(errorOf(await h.command('1007', 'plan', 'checkin', 'S2-1-3', '순조', '50'))).toBe('plan.error.out_of_year');
   });
 
   it('GIVEN the training indicator THEN it reads the training ledger: flagged below target, not once everyone has the two hours', async () => {

@@ -62,6 +62,7 @@ async function status(ctx: RequestContext, departmentRaw: string | undefined): P
 /** The tasks of the active plan this member can check in for this period: not yet checked in, not done. */
 async function owedBy(ctx: RequestContext, plan: Plan): Promise<Owed[]> {
   const period = periodOf(ctx.today);
+  if (!period.startsWith(`${plan.year}-`)) throw new UserError('plan.error.out_of_year', { year: plan.year });
   const done = new Set((await checkinsOf(ctx.db, plan, ctx.today)).filter((c) => c.status === 'done').map((c) => c.task_key));
   const owed: Owed[] = [];
   for (const task of await tasksOfPlan(ctx.db, plan)) {
@@ -79,6 +80,8 @@ async function checkable(ctx: RequestContext, idRaw: string | undefined, periodR
   const active = await activePlan(ctx.db);
   if (!active || active.slug !== found.plan.slug || !active.body.nodes.some((n) => n.id === found.task.key && n.level === 'task')) throw new UserError('error.stale_action');
   const period = periodRaw ?? periodOf(ctx.today);
+  // By command, outside the plan's year: said plainly (a button's own period is checked below).
+  if (periodRaw === undefined && !period.startsWith(`${found.plan.year}-`)) throw new UserError('plan.error.out_of_year', { year: found.plan.year });
   if (!/^\d{4}-\d{2}$/.test(period) || period > periodOf(ctx.today) || !period.startsWith(`${found.plan.year}-`)) throw new UserError('error.stale_action');
   if (!(await mayCheckIn(ctx.db, found.task, ctx.member))) throw new UserError('plan.error.not_owner', { task: found.task.key });
   if (await checkinFor(ctx.db, found.plan, found.task.key, period)) throw new UserError('plan.error.already', { task: found.task.key, period });
