@@ -194,7 +194,7 @@ function longPlan(): PlanProgress {
         const node: PlanNode = { ...base, id: `S${s}-${c}-${k}`, parent: `S${s}-${c}`, level: 'task', title: title(HOSTILE), owner: '행정국/감사과', due: '2026-12-15', milestones: ['03-31', '06-30', '09-30', '12-15'].map((d) => ({ due: `2026-${d}`, label: both(() => filled(PLAN_TEXT_MAX, HOSTILE)) })), indicator: { name: both(() => filled(PLAN_TEXT_MAX, HOSTILE)), target: 100, unit: '%', metric: 'pledge_completion' } };
         nodes.push(node);
         const checkin = { id: tasks.length + 1, plan_task_id: tasks.length + 1, plan_slug: 'p', task_key: node.id, period: '2026-11', status: 'at_risk', progress: 40, note: filled(NOTE_MAX, HOSTILE), evidence: filled(EVIDENCE_MAX, HOSTILE), answered_by: 1, day: '2026-11-27', created_at: '' };
-        tasks.push({ task: { id: tasks.length + 1, key: node.id, node, departmentId: 1, departmentPath: '행정국/감사과', ownerMemberId: null }, checkin, status: 'late', progress: 40, overdue: true, metric: { metric: 'pledge_completion', value: 12.5, target: 100, below: true } });
+        tasks.push({ task: { id: tasks.length + 1, key: node.id, node, departmentId: 1, departmentPath: '행정국/감사과', ownerMemberId: null }, checkin, status: 'late', progress: 40, overdue: true, missed: { ...node.milestones[2]!, target: 75 }, metric: { metric: 'pledge_completion', value: 12.5, target: 100, below: true } });
       }
     }
   }
