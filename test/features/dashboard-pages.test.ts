@@ -164,6 +164,21 @@ describe.each(DIALECTS)('web dashboard pages (%s)', (dialect) => {
     expect((await web.get('/dashboard/campaigns/pledge/999999/non-signers', cookie)).status).toBe(404);
   });
 
+  it('a HEAD request for a download or a non-signer list builds nothing and logs no view', async () => {
+    web = await openWeb(dialect);
+    const cookie = await web.signIn('3001');
+    const pledge = await web.h.services.db.selectFrom('pledges').select('id').where('active', '=', 1).orderBy('id').executeTakeFirstOrThrow();
+    const head = (path: string) => fetch(`${web.base}${path}`, { method: 'HEAD', redirect: 'manual', headers: { cookie } });
+    expect((await head('/dashboard/exports/participation.csv')).status).toBe(200);
+    expect((await head('/dashboard/exports/annual-2026.xlsx')).status).toBe(200);
+    expect((await head(`/dashboard/campaigns/pledge/${pledge.id}/non-signers`)).status).toBe(200);
+    expect((await head('/dashboard/exports/passwd')).status).toBe(404);
+    const manager = await web.signIn('2001');
+    expect((await fetch(`${web.base}/dashboard/exports/participation.csv`, { method: 'HEAD', redirect: 'manual', headers: { cookie: manager } })).status).toBe(403);
+    const logged = await web.h.services.db.selectFrom('audit_log').select('action').where('action', 'in', ['export', 'report.annual', 'pledge.non_signers']).execute();
+    expect(logged).toEqual([]);
+  });
+
   it('exports download the very files the command line writes (CSV byte for byte)', async () => {
     web = await openWeb(dialect);
     await seedAnswers(web);

@@ -39,6 +39,15 @@ function fileResponse(file: Attachment): Response {
   });
 }
 
+/** Whether a file name is one of the downloads (an export or an annual report). */
+export const isDownload = (fileName: string): boolean => FILE.test(fileName) || ANNUAL.test(fileName);
+
+/**
+ * What a HEAD request for a download or a list is told: that it is there, without building it or
+ * logging a view that nobody saw (link scanners and prefetchers ask with HEAD).
+ */
+export const headOnly = (): Response => new Response(null, { status: 200, headers: { 'cache-control': 'no-store' } });
+
 /** A download by file name, in the viewer's language; undefined for a name that is no export. */
 export async function downloadExport(services: Services, viewer: Viewer, stats: PageStats, fileName: string): Promise<PageResult | undefined> {
   const source = stats.source();
@@ -64,9 +73,10 @@ export async function downloadExport(services: Services, viewer: Viewer, stats: 
  * Who has not signed a pledge's current version among those its open campaigns (or, without one, its
  * default audience) address: the list `/integrity pledge nonsigners` gives, audit-logged the same way.
  */
-export async function nonSignersPage(services: Services, viewer: Viewer, pledgeId: number | undefined): Promise<PageResult | undefined> {
+export async function nonSignersPage(services: Services, viewer: Viewer, pledgeId: number | undefined, head = false): Promise<PageResult | undefined> {
   const pledge = pledgeId === undefined ? undefined : await pledgeById(services.db, pledgeId);
   if (!pledge || !pledge.active) return undefined;
+  if (head) return headOnly();
   const { t } = viewer;
   const campaigns = await openCampaigns(services.db, pledge.key);
   const audiences = campaigns.length > 0 ? campaigns.map(campaignAudience) : [defaultAudience(pledge)];
