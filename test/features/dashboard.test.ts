@@ -103,6 +103,38 @@ describe.each(DIALECTS)('web dashboard sign-in (%s)', (dialect) => {
     expect((await fetch(link, { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' } })).status).toBe(303);
   });
 
+  it('a HEAD request (a link scanner\'s) does not use the link up nor start a session', async () => {
+    web = await openWeb(dialect);
+    const link = await web.link('3001');
+    const head = await fetch(link, { method: 'HEAD', redirect: 'manual' });
+    expect([head.status, head.headers.get('set-cookie')]).toEqual([200, null]);
+    expect(await web.h.services.db.selectFrom('dashboard_sessions').selectAll().execute()).toHaveLength(0);
+    expect((await web.h.services.db.selectFrom('dashboard_links').select('used_at').executeTakeFirstOrThrow()).used_at).toBeNull();
+    expect((await fetch(link, { redirect: 'manual' })).status).toBe(303);
+  });
+
+  it('a person whose browser is taken for a bot signs in with the preview page\'s button, once', async () => {
+    web = await openWeb(dialect);
+    const link = await web.link('3001');
+    // A Cubot phone's Chrome: "bot" in the user agent, yet a person.
+    const agent = 'Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36';
+    const preview = await fetch(link, { redirect: 'manual', headers: { 'user-agent': agent } });
+    const body = await preview.text();
+    expect(pageOf(body)).toBe('signin-preview');
+    const form = /<form method="post" action="\/dashboard\/signin"[^>]*><input type="hidden" name="token" value="([^"]+)">/.exec(body);
+    expect(form?.[1]).toBe(new URL(link).searchParams.get('token'));
+    const post = () => fetch(`${web.base}/dashboard/signin`, { method: 'POST', redirect: 'manual', headers: { 'user-agent': agent, 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${form![1]}` });
+    const first = await post();
+    expect(first.status).toBe(303);
+    expect(first.headers.get('set-cookie')).toMatch(/^probity_session=/);
+    const again = await post();
+    expect(again.status).toBe(403);
+    expect(pageOf(await again.text())).toBe('signin-refused');
+    // An over-long form is refused before it is read.
+    const big = await fetch(`${web.base}/dashboard/signin`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${'a'.repeat(100_000)}` });
+    expect(big.status).toBe(413);
+  });
+
   it('two requests with one link at once: exactly one session', async () => {
     web = await openWeb(dialect);
     const link = await web.link('2001');
