@@ -88,13 +88,50 @@ async function scopeRows(stats: PageStats, scopeId: number | null, part: ReportP
   return rows;
 }
 
-/** Accuracy by topic × department, weakest shades darkest; hidden cells say why. */
+/** The heat map's shades: five steps, weakest first. */
+export const HEAT_STEPS = 5;
+/** The narrowest range the shades are spread over, in points: a 2-point spread is not five shades of difference. */
+export const HEAT_MIN_SPAN = 10;
+
+export interface HeatScale {
+  /** HEAT_STEPS + 1 bounds in whole percent (rounded), lowest first: step b runs from bounds[b] to bounds[b + 1]. */
+  bounds: number[];
+  shade(value: number): number;
+}
+
+/**
+ * Shades relative to the table's own range: real accuracies sit between 55 and 90 %, where fixed
+ * 20-point steps give every cell the same colour. The range runs from the lowest to the highest
+ * shown cell in whole percent, widened to HEAT_MIN_SPAN points, cut into equal steps;
+ * the legend prints the bounds, so a shade always reads as a figure.
+ */
+export function heatScale(values: readonly number[]): HeatScale | undefined {
+  if (values.length === 0) return undefined;
+  let low = Math.floor(Math.min(...values) * 100);
+  let high = Math.ceil(Math.max(...values) * 100);
+  if (high - low < HEAT_MIN_SPAN) {
+    const widen = HEAT_MIN_SPAN - (high - low);
+    low = Math.max(0, low - Math.floor(widen / 2));
+    high = Math.min(100, low + HEAT_MIN_SPAN);
+    low = Math.max(0, high - HEAT_MIN_SPAN);
+  }
+  const step = (high - low) / HEAT_STEPS;
+  const bounds = Array.from({ length: HEAT_STEPS + 1 }, (_, b) => Math.round(low + b * step));
+  return {
+    bounds,
+    shade: (value) => Math.max(0, Math.min(HEAT_STEPS - 1, Math.floor((value * 100 - low) / step))),
+  };
+}
+
+/** Accuracy by topic × department, the weakest of the table darkest; hidden cells say why. */
 export async function topicHeatMap(stats: PageStats, scopeId: number | null, topicName: (code: string) => string): Promise<SafeHtml> {
   const { t } = stats.viewer;
   const rows = await scopeRows(stats, scopeId, 'topics');
   const topics = [...rows[0]!.report.topics].map((tp) => tp.topic);
   if (topics.length === 0) return html`<p>${t('dashboard.topics.none')}</p>`;
-  const shade = (f: RateFigure) => (f.value === null ? 'heat-none' : `heat-${Math.min(4, Math.floor(f.value * 5))}`);
+  const shown = rows.flatMap((row) => row.report.topics.map((tp) => tp.accuracy)).filter((f) => !f.suppressed && f.value !== null).map((f) => f.value!);
+  const scale = heatScale(shown);
+  const shade = (f: RateFigure) => (f.value === null || !scale ? 'heat-none' : `heat-${scale.shade(f.value)}`);
   return html`<table class="data heat"><thead><tr><th>${t('export.col.department')}</th>${topics.map((code) => html`<th scope="col">${topicName(code)}</th>`)}</tr></thead><tbody>${rows.map(
     (row) => html`<tr><th scope="row">${row.label}</th>${topics.map((code) => {
       const figure = row.report.topics.find((tp) => tp.topic === code)?.accuracy;
