@@ -39,8 +39,10 @@ export function summary(viewer: Viewer, report: StatsReport): SafeHtml {
 <div><dt>${t('stats.headcount')}</dt><dd data-testid="headcount" data-value="${report.headcount}">${count(viewer, report.headcount)}</dd><dd class="sub">${t('dashboard.joiners_leavers', { joiners: report.joiners, leavers: report.leavers })}</dd></div>
 <div><dt>${t('stats.participation')}</dt><dd data-testid="participation"${report.participation.suppressed ? html` data-reason="${report.participation.reason}"` : ''}>${rateText(t, report.participation)}</dd><dd class="sub">${report.participation.numerator !== null ? t('dashboard.of_headcount', { count: count(viewer, report.participation.numerator), headcount: count(viewer, report.headcount) }) : ''}</dd></div>
 <div><dt>${t('stats.depth')}</dt><dd data-testid="depth">${rateText(t, report.depth)}</dd></div>
-<div><dt>${t('stats.quiz_days')}</dt><dd data-testid="quiz-days">${t('stats.quiz_days_value', { held: report.quizDaysHeld, working: report.workingDays })}</dd></div>
-<div><dt>${t('dashboard.deliveries')}</dt><dd data-testid="deliveries">${deliveries.sent.suppressed ? countText(t, deliveries.sent) : t('dashboard.deliveries_value', { sent: count(viewer, deliveries.sent.value ?? 0), failed: count(viewer, deliveries.failed.value ?? 0), skipped: count(viewer, deliveries.skipped.value ?? 0) })}</dd></div>
+<div><dt>${t('stats.quiz_days')}</dt><dd data-testid="quiz-days" class="words">${t('stats.quiz_days_value', { held: report.quizDaysHeld, working: report.workingDays })}</dd></div>
+<div><dt>${t('dashboard.deliveries')}</dt>${deliveries.sent.suppressed
+    ? html`<dd data-testid="deliveries" class="words">${countText(t, deliveries.sent)}</dd>`
+    : html`<dd data-testid="deliveries">${t('dashboard.deliveries_sent', { sent: count(viewer, deliveries.sent.value ?? 0) })}</dd><dd class="sub" data-testid="deliveries-problems">${t('dashboard.deliveries_problems', { failed: count(viewer, deliveries.failed.value ?? 0), skipped: count(viewer, deliveries.skipped.value ?? 0) })}</dd>`}</div>
 </dl></section>
 <section><h2>${t('stats.chart.trend')}</h2>${barChart(t('stats.chart.trend'), weeks.map((w) => ({ label: w.from.slice(5), value: chartValue(w.participation), hidden: rateText(t, w.participation) })))}
 <table class="data compact"><thead><tr><th>${t('dashboard.col.week')}</th><th>${t('stats.headcount')}</th><th>${t('stats.participation')}</th></tr></thead><tbody>${weeks.map(
@@ -140,7 +142,8 @@ export async function topicHeatMap(stats: PageStats, scopeId: number | null, top
       return html`<td class="num ${shade(figure)}">${percentText(figure.value)}</td>`;
     })}</tr>`,
   )}</tbody></table>
-<p class="legend">${t('dashboard.topics.legend')} ${[0, 1, 2, 3, 4].map((b) => html`<span class="swatch heat-${b}">${b * 20}–${b === 4 ? 100 : b * 20 + 20}%</span>`)}</p>
+${scale ? html`<p class="legend" data-testid="heat-legend">${t('dashboard.topics.legend')} ${scale.bounds.slice(0, -1).map((from, b) => html`<span class="swatch heat-${b}">${from}–${scale.bounds[b + 1]}%</span>`)}</p>
+<p class="note">${t('dashboard.topics.scale', { low: scale.bounds[0]!, high: scale.bounds[HEAT_STEPS]! })}</p>` : ''}
 <p class="note">${t('dashboard.topics.note', { min: rows[0]!.report.minGroupSize })}</p>`;
 }
 
