@@ -146,7 +146,7 @@ describe.skipIf(!chromiumAvailable()).each(DIALECTS)('%s: the web dashboard in C
     await screenshot(hrPage, 'overview');
     // At 1280 px every headline figure stands on one line (a wrapped one reads as two figures).
     const lines = await hrPage.locator('.figures dd:not(.sub)').evaluateAll((dds) =>
-      dds.map((dd) => [dd.getAttribute('data-testid'), Math.round(dd.getBoundingClientRect().height / parseFloat(getComputedStyle(dd).lineHeight))]),
+      dds.map((dd) => [dd.getAttribute('data-testid'), Math.round(dd.getBoundingClientRect().height / parseFloat((globalThis as unknown as { getComputedStyle(e: unknown): { lineHeight: string } }).getComputedStyle(dd).lineHeight))]),
     );
     expect(lines).toEqual(lines.map(([id]) => [id, 1]));
     const select = hrPage.getByTestId('period');
