@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { localDay } from '../../src/time.js';
 import { DIALECTS } from '../support/databases.js';
 import { createHarness, textOf } from '../support/harness.js';
 import { LINK, openWeb, pageOf, type Web } from './dashboard-support.js';
@@ -87,8 +88,10 @@ describe.each(DIALECTS)('web dashboard sign-in (%s)', (dialect) => {
       ['dashboard.signin', null],
       ['dashboard.signin_refused', 'used'],
       ['dashboard.signin_refused', 'expired'],
-      ['dashboard.signin_refused', 'unknown'],
     ]);
+    // Unknown links (anyone can make them up, as many as they like) write nothing to the database.
+    for (let i = 0; i < 5; i++) await fetch(`${web.base}/dashboard/signin?token=${'y'.repeat(43)}${i}`, { redirect: 'manual' });
+    expect(await web.h.services.db.selectFrom('audit_log').select('id').where('action', '=', 'dashboard.signin_refused').execute()).toHaveLength(2);
     expect(JSON.stringify(audit)).not.toContain(link.split('token=')[1]!);
   });
 
@@ -209,6 +212,22 @@ describe.each(DIALECTS)('web dashboard sign-in (%s)', (dialect) => {
     const link = await web.link('2001');
     await web.h.services.db.updateTable('members').set({ roles: 'employee' }).where('employee_no', '=', '2001').execute();
     expect((await fetch(link, { redirect: 'manual' })).status).toBe(403);
+  });
+
+  it('a member who has left, or moved to another department, sees the change on the next request', async () => {
+    web = await openWeb(dialect);
+    const manager = await web.signIn('2001');
+    const bureau = await web.h.services.db.selectFrom('departments').select(['id', 'path']).where('path', 'in', ['행정국', '복지국']).execute();
+    const id = (path: string) => bureau.find((d) => d.path === path)!.id;
+    expect((await web.get(`/dashboard/departments/${id('행정국')}`, manager)).status).toBe(200);
+    await web.h.services.db.updateTable('members').set({ department_id: id('복지국') }).where('employee_no', '=', '2001').execute();
+    expect((await web.get(`/dashboard/departments/${id('행정국')}`, manager)).status).toBe(403);
+    expect((await web.get(`/dashboard/departments/${id('복지국')}`, manager)).status).toBe(200);
+    const hr = await web.signIn('3001');
+    await web.h.services.db.updateTable('members').set({ left_on: localDay(web.h.clock.now(), web.h.services.config.timezone) }).where('employee_no', '=', '3001').execute();
+    const left = await web.get('/dashboard/exports/participation.csv', hr);
+    expect(left.status).toBe(403);
+    expect(left.headers.get('content-disposition')).toBeNull();
   });
 
   it('PROBITY_PUBLIC_URL turns the listener on in console mode and must be an http(s) URL', () => {

@@ -89,8 +89,11 @@ export function createDashboardApp(services: Services): Hono {
     const allowed = member !== undefined && (member.left_on === null || member.left_on > today) && hasAnyRole(parseRoles(member.roles), DASHBOARD_ROLES);
     if (!redeemed.ok || !allowed) {
       const reason = redeemed.ok ? 'forbidden' : redeemed.reason;
-      // A visit without any token (the refused page's language links) is no sign-in attempt.
-      if (token !== undefined) await recordAudit(services.db, { actorMemberId: member?.id ?? null, actorLabel: member?.name ?? 'web', action: 'dashboard.signin_refused', details: { reason }, nowIso: at.toISOString() });
+      // A visit without any token (the refused page's language links) is no sign-in attempt, and a
+      // token that was never issued has nobody to write against: anyone on the network could fill
+      // the audit log with those, so they go to the process log, without the token.
+      if (token !== undefined && redeemed.memberId === null) services.log.warn({ reason }, 'dashboard sign-in with an unknown link refused');
+      else if (token !== undefined) await recordAudit(services.db, { actorMemberId: member?.id ?? null, actorLabel: member?.name ?? 'web', action: 'dashboard.signin_refused', details: { reason }, nowIso: at.toISOString() });
       return send(c, { status: 403, body: bare(locale, t, 'signin-refused', t('dashboard.refused.title'), t(`dashboard.refused.${reason}`)) });
     }
     // A browser signing in again leaves its earlier session behind: that one ends now.
