@@ -216,6 +216,25 @@ describe.each(DIALECTS)('web dashboard pages (%s)', (dialect) => {
     expect(logged).toHaveLength(3);
   });
 
+  it('department names, pledge and topic titles from the roster and the content are escaped on every page', async () => {
+    web = await openWeb(dialect);
+    await seedAnswers(web);
+    const cookie = await web.signIn('3001');
+    const hostile = '<img src=x onerror=alert(1)>"\'';
+    const db = web.h.services.db;
+    await db.updateTable('departments').set({ name: hostile, path: `행정국/${hostile}` }).where('path', '=', '행정국/감사과').execute();
+    const pledge = web.h.services.content.pledges[0]!;
+    pledge.title = { ko: hostile, en: hostile };
+    for (const topic of Object.keys(web.h.services.content.topics)) web.h.services.content.topics[topic] = { ko: hostile, en: hostile };
+    const pledgeRow = await db.selectFrom('pledges').select('id').where('pack', '=', pledge.pack).where('slug', '=', pledge.slug).executeTakeFirstOrThrow();
+    const department = await db.selectFrom('departments').select('id').where('name', '=', hostile).executeTakeFirstOrThrow();
+    for (const path of ['/dashboard/departments', `/dashboard/departments/${department.id}`, '/dashboard/topics', '/dashboard/campaigns', `/dashboard/campaigns/pledge/${pledgeRow.id}/non-signers`, '/dashboard/?lang=en']) {
+      const body = await (await web.get(`${path}${path.includes('?') ? '&' : '?'}period=2026-11`, cookie)).text();
+      expect([path, body.includes('<img')]).toEqual([path, false]);
+      expect([path, body.includes('&lt;img src=x onerror=alert(1)&gt;')]).toEqual([path, path !== '/dashboard/?lang=en']);
+    }
+  });
+
   it('switches language by ?lang= and remembers it; a bad period is a localised error; names are escaped', async () => {
     web = await openWeb(dialect);
     const cookie = await web.signIn('3001');
