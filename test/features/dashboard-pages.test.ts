@@ -231,7 +231,8 @@ describe.each(DIALECTS)('web dashboard pages (%s)', (dialect) => {
     for (const path of ['/dashboard/departments', `/dashboard/departments/${department.id}`, '/dashboard/topics', '/dashboard/campaigns', `/dashboard/campaigns/pledge/${pledgeRow.id}/non-signers`, '/dashboard/?lang=en']) {
       const body = await (await web.get(`${path}${path.includes('?') ? '&' : '?'}period=2026-11`, cookie)).text();
       expect([path, body.includes('<img')]).toEqual([path, false]);
-      expect([path, body.includes('&lt;img src=x onerror=alert(1)&gt;')]).toEqual([path, path !== '/dashboard/?lang=en']);
+      // The overview names the pledges by their titles too.
+      expect([path, body.includes('&lt;img src=x onerror=alert(1)&gt;')]).toEqual([path, true]);
     }
   });
 

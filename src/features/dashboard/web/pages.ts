@@ -30,7 +30,7 @@ function departmentLink(viewer: Viewer, stats: PageStats, d: Pick<DepartmentInfo
 }
 
 /** The headline figures, the weekly trend, pledges, letters and delivery health of one scope. */
-export function summary(viewer: Viewer, report: StatsReport): SafeHtml {
+export function summary(viewer: Viewer, report: StatsReport, pledgeTitle: (key: string) => string = (key) => key): SafeHtml {
   const { t } = viewer;
   const deliveries = report.deliveries;
   const weeks = report.weekly.filter((w) => w.workingDays > 0);
@@ -49,7 +49,7 @@ export function summary(viewer: Viewer, report: StatsReport): SafeHtml {
     (w) => html`<tr><td>${w.from} ~ ${w.to}</td><td class="num">${count(viewer, w.headcount)}</td>${rateCell(t, w.participation)}</tr>`,
   )}</tbody></table></section>
 <section><h2>${t('stats.pledges')}</h2>${report.pledges.length === 0 ? html`<p>–</p>` : html`<table class="data"><thead><tr><th>${t('dashboard.col.pledge')}</th><th>${t('dashboard.col.eligible')}</th><th>${t('dashboard.col.completion')}</th></tr></thead><tbody>${report.pledges.map(
-    (p) => html`<tr><td>${p.key} v${p.version}</td><td class="num">${count(viewer, p.eligible)}</td>${rateCell(t, p.completion)}</tr>`,
+    (p) => html`<tr><td>${pledgeTitle(p.key)} <span class="note">(${p.key} v${p.version})</span></td><td class="num">${count(viewer, p.eligible)}</td>${rateCell(t, p.completion)}</tr>`,
   )}</tbody></table>`}</section>
 <section><h2>${t('stats.messages')}</h2>${letters.length === 0 ? html`<p>–</p>` : html`<table class="data"><thead><tr><th>${t('dashboard.col.letter')}</th><th>${t('dashboard.col.day')}</th><th>${t('export.col.recipients')}</th><th>${t('export.col.ack_rate')}</th></tr></thead><tbody>${letters.map(
     (a) => html`<tr><td>#${a.announcementId} ${a.title}</td><td>${a.day}</td><td class="num">${count(viewer, a.recipients)}</td>${rateCell(t, a.acknowledgement)}</tr>`,

@@ -171,7 +171,7 @@ export function createDashboardApp(services: Services): Hono {
   app.get('/dashboard/', viewerPage(async (viewer, c) => {
     const { stats, shell } = statsFor(viewer, c);
     const report = await stats.report(viewer.scope.id);
-    return { status: 200, body: page({ viewer, page: 'overview', title: viewer.t('dashboard.overview.title', { scope: scopeName(viewer.t, report) }), period: shell, body: summary(viewer, report) }) };
+    return { status: 200, body: page({ viewer, page: 'overview', title: viewer.t('dashboard.overview.title', { scope: scopeName(viewer.t, report) }), period: shell, body: summary(viewer, report, pledgeTitle(viewer)) }) };
   }));
 
   app.get('/dashboard/departments', viewerPage(async (viewer, c) => {
@@ -186,7 +186,7 @@ export function createDashboardApp(services: Services): Hono {
     if (!mayView(viewer, department)) return forbidden(viewer, viewer.t('dashboard.forbidden.scope'));
     const { stats, shell } = statsFor(viewer, c);
     const report = await stats.report(department.id);
-    const body = html`${summary(viewer, report)}<section><h2>${viewer.t('dashboard.nav.departments')}</h2>${await departmentTree(viewer, stats, department.id)}</section>`;
+    const body = html`${summary(viewer, report, pledgeTitle(viewer))}<section><h2>${viewer.t('dashboard.nav.departments')}</h2>${await departmentTree(viewer, stats, department.id)}</section>`;
     return { status: 200, body: page({ viewer, page: 'department', title: scopeName(viewer.t, report), period: shell, body }) };
   }));
 
