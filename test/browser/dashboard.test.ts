@@ -144,6 +144,11 @@ describe.skipIf(!chromiumAvailable()).each(DIALECTS)('%s: the web dashboard in C
   it('the period form switches the period and the figures with it', async () => {
     await hrPage.goto(`${base}/dashboard/?period=quarter`);
     await screenshot(hrPage, 'overview');
+    // At 1280 px every headline figure stands on one line (a wrapped one reads as two figures).
+    const lines = await hrPage.locator('.figures dd:not(.sub)').evaluateAll((dds) =>
+      dds.map((dd) => [dd.getAttribute('data-testid'), Math.round(dd.getBoundingClientRect().height / parseFloat((globalThis as unknown as { getComputedStyle(e: unknown): { lineHeight: string } }).getComputedStyle(dd).lineHeight))]),
+    );
+    expect(lines).toEqual(lines.map(([id]) => [id, 1]));
     const select = hrPage.getByTestId('period');
     expect(await select.inputValue()).toBe('quarter');
     await select.selectOption('last-month');
@@ -191,6 +196,10 @@ describe.skipIf(!chromiumAvailable()).each(DIALECTS)('%s: the web dashboard in C
 
     await expectPage(hrPage, await hrPage.goto(`${base}/dashboard/topics${q}`), 'topics');
     await screenshot(hrPage, 'topics');
+    // The shades tell the seed's 55–90 % apart: at least four of the five are used, each in the legend.
+    const shades = new Set(await hrPage.locator('table.heat td[class*="heat-"]').evaluateAll((tds) => tds.map((td) => /heat-\d/.exec(td.className)?.[0]).filter(Boolean)));
+    expect(shades.size).toBeGreaterThanOrEqual(4);
+    expect(await hrPage.getByTestId('heat-legend').locator('.swatch').count()).toBe(5);
 
     await expectPage(hrPage, await hrPage.goto(`${base}/dashboard/campaigns${q}`), 'campaigns');
     await screenshot(hrPage, 'campaigns');

@@ -164,6 +164,21 @@ describe.each(DIALECTS)('web dashboard pages (%s)', (dialect) => {
     expect((await web.get('/dashboard/campaigns/pledge/999999/non-signers', cookie)).status).toBe(404);
   });
 
+  it('a HEAD request for a download or a non-signer list builds nothing and logs no view', async () => {
+    web = await openWeb(dialect);
+    const cookie = await web.signIn('3001');
+    const pledge = await web.h.services.db.selectFrom('pledges').select('id').where('active', '=', 1).orderBy('id').executeTakeFirstOrThrow();
+    const head = (path: string) => fetch(`${web.base}${path}`, { method: 'HEAD', redirect: 'manual', headers: { cookie } });
+    expect((await head('/dashboard/exports/participation.csv')).status).toBe(200);
+    expect((await head('/dashboard/exports/annual-2026.xlsx')).status).toBe(200);
+    expect((await head(`/dashboard/campaigns/pledge/${pledge.id}/non-signers`)).status).toBe(200);
+    expect((await head('/dashboard/exports/passwd')).status).toBe(404);
+    const manager = await web.signIn('2001');
+    expect((await fetch(`${web.base}/dashboard/exports/participation.csv`, { method: 'HEAD', redirect: 'manual', headers: { cookie: manager } })).status).toBe(403);
+    const logged = await web.h.services.db.selectFrom('audit_log').select('action').where('action', 'in', ['export', 'report.annual', 'pledge.non_signers']).execute();
+    expect(logged).toEqual([]);
+  });
+
   it('exports download the very files the command line writes (CSV byte for byte)', async () => {
     web = await openWeb(dialect);
     await seedAnswers(web);
@@ -199,6 +214,26 @@ describe.each(DIALECTS)('web dashboard pages (%s)', (dialect) => {
     }
     const logged = await web.h.services.db.selectFrom('audit_log').select('details').where('action', '=', 'export').where('actor_member_id', 'is not', null).execute();
     expect(logged).toHaveLength(3);
+  });
+
+  it('department names, pledge and topic titles from the roster and the content are escaped on every page', async () => {
+    web = await openWeb(dialect);
+    await seedAnswers(web);
+    const cookie = await web.signIn('3001');
+    const hostile = '<img src=x onerror=alert(1)>"\'';
+    const db = web.h.services.db;
+    await db.updateTable('departments').set({ name: hostile, path: `행정국/${hostile}` }).where('path', '=', '행정국/감사과').execute();
+    const pledge = web.h.services.content.pledges[0]!;
+    pledge.title = { ko: hostile, en: hostile };
+    for (const topic of Object.keys(web.h.services.content.topics)) web.h.services.content.topics[topic] = { ko: hostile, en: hostile };
+    const pledgeRow = await db.selectFrom('pledges').select('id').where('pack', '=', pledge.pack).where('slug', '=', pledge.slug).executeTakeFirstOrThrow();
+    const department = await db.selectFrom('departments').select('id').where('name', '=', hostile).executeTakeFirstOrThrow();
+    for (const path of ['/dashboard/departments', `/dashboard/departments/${department.id}`, '/dashboard/topics', '/dashboard/campaigns', `/dashboard/campaigns/pledge/${pledgeRow.id}/non-signers`, '/dashboard/?lang=en']) {
+      const body = await (await web.get(`${path}${path.includes('?') ? '&' : '?'}period=2026-11`, cookie)).text();
+      expect([path, body.includes('<img')]).toEqual([path, false]);
+      // The overview names the pledges by their titles too.
+      expect([path, body.includes('&lt;img src=x onerror=alert(1)&gt;')]).toEqual([path, true]);
+    }
   });
 
   it('switches language by ?lang= and remembers it; a bad period is a localised error; names are escaped', async () => {

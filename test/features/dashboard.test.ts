@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { localDay } from '../../src/time.js';
 import { DIALECTS } from '../support/databases.js';
 import { createHarness, textOf } from '../support/harness.js';
 import { LINK, openWeb, pageOf, type Web } from './dashboard-support.js';
@@ -87,8 +88,10 @@ describe.each(DIALECTS)('web dashboard sign-in (%s)', (dialect) => {
       ['dashboard.signin', null],
       ['dashboard.signin_refused', 'used'],
       ['dashboard.signin_refused', 'expired'],
-      ['dashboard.signin_refused', 'unknown'],
     ]);
+    // Unknown links (anyone can make them up, as many as they like) write nothing to the database.
+    for (let i = 0; i < 5; i++) await fetch(`${web.base}/dashboard/signin?token=${'y'.repeat(43)}${i}`, { redirect: 'manual' });
+    expect(await web.h.services.db.selectFrom('audit_log').select('id').where('action', '=', 'dashboard.signin_refused').execute()).toHaveLength(2);
     expect(JSON.stringify(audit)).not.toContain(link.split('token=')[1]!);
   });
 
@@ -101,6 +104,38 @@ describe.each(DIALECTS)('web dashboard sign-in (%s)', (dialect) => {
       expect(pageOf(await preview.text())).toBe('signin-preview');
     }
     expect((await fetch(link, { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' } })).status).toBe(303);
+  });
+
+  it('a HEAD request (a link scanner\'s) does not use the link up nor start a session', async () => {
+    web = await openWeb(dialect);
+    const link = await web.link('3001');
+    const head = await fetch(link, { method: 'HEAD', redirect: 'manual' });
+    expect([head.status, head.headers.get('set-cookie')]).toEqual([200, null]);
+    expect(await web.h.services.db.selectFrom('dashboard_sessions').selectAll().execute()).toHaveLength(0);
+    expect((await web.h.services.db.selectFrom('dashboard_links').select('used_at').executeTakeFirstOrThrow()).used_at).toBeNull();
+    expect((await fetch(link, { redirect: 'manual' })).status).toBe(303);
+  });
+
+  it('a person whose browser is taken for a bot signs in with the preview page\'s button, once', async () => {
+    web = await openWeb(dialect);
+    const link = await web.link('3001');
+    // A Cubot phone's Chrome: "bot" in the user agent, yet a person.
+    const agent = 'Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36';
+    const preview = await fetch(link, { redirect: 'manual', headers: { 'user-agent': agent } });
+    const body = await preview.text();
+    expect(pageOf(body)).toBe('signin-preview');
+    const form = /<form method="post" action="\/dashboard\/signin"[^>]*><input type="hidden" name="token" value="([^"]+)">/.exec(body);
+    expect(form?.[1]).toBe(new URL(link).searchParams.get('token'));
+    const post = () => fetch(`${web.base}/dashboard/signin`, { method: 'POST', redirect: 'manual', headers: { 'user-agent': agent, 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${form![1]}` });
+    const first = await post();
+    expect(first.status).toBe(303);
+    expect(first.headers.get('set-cookie')).toMatch(/^probity_session=/);
+    const again = await post();
+    expect(again.status).toBe(403);
+    expect(pageOf(await again.text())).toBe('signin-refused');
+    // An over-long form is refused before it is read.
+    const big = await fetch(`${web.base}/dashboard/signin`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${'a'.repeat(100_000)}` });
+    expect(big.status).toBe(413);
   });
 
   it('two requests with one link at once: exactly one session', async () => {
@@ -177,6 +212,22 @@ describe.each(DIALECTS)('web dashboard sign-in (%s)', (dialect) => {
     const link = await web.link('2001');
     await web.h.services.db.updateTable('members').set({ roles: 'employee' }).where('employee_no', '=', '2001').execute();
     expect((await fetch(link, { redirect: 'manual' })).status).toBe(403);
+  });
+
+  it('a member who has left, or moved to another department, sees the change on the next request', async () => {
+    web = await openWeb(dialect);
+    const manager = await web.signIn('2001');
+    const bureau = await web.h.services.db.selectFrom('departments').select(['id', 'path']).where('path', 'in', ['행정국', '복지국']).execute();
+    const id = (path: string) => bureau.find((d) => d.path === path)!.id;
+    expect((await web.get(`/dashboard/departments/${id('행정국')}`, manager)).status).toBe(200);
+    await web.h.services.db.updateTable('members').set({ department_id: id('복지국') }).where('employee_no', '=', '2001').execute();
+    expect((await web.get(`/dashboard/departments/${id('행정국')}`, manager)).status).toBe(403);
+    expect((await web.get(`/dashboard/departments/${id('복지국')}`, manager)).status).toBe(200);
+    const hr = await web.signIn('3001');
+    await web.h.services.db.updateTable('members').set({ left_on: localDay(web.h.clock.now(), web.h.services.config.timezone) }).where('employee_no', '=', '3001').execute();
+    const left = await web.get('/dashboard/exports/participation.csv', hr);
+    expect(left.status).toBe(403);
+    expect(left.headers.get('content-disposition')).toBeNull();
   });
 
   it('PROBITY_PUBLIC_URL turns the listener on in console mode and must be an http(s) URL', () => {

@@ -17,6 +17,9 @@ export const SESSION_IDLE_MS = 8 * 3_600_000;
 const TOUCH_EVERY_MS = 60_000;
 export const SIGNIN_PATH = '/dashboard/signin';
 
+/** What a link's token and a session cookie look like; anything else is refused unread. */
+export const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43,128}$/;
+
 const newToken = () => randomBytes(32).toString('base64url');
 export const tokenHash = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
@@ -45,7 +48,7 @@ export type Redemption = { ok: true; memberId: number } | { ok: false; reason: '
  * link is refused (for the page and the audit log) without revealing more than that.
  */
 export async function redeemLink(db: Kysely<Database>, token: string, now: Date): Promise<Redemption> {
-  if (!/^[A-Za-z0-9_-]{43,128}$/.test(token)) return { ok: false, reason: 'unknown', memberId: null };
+  if (!TOKEN_SHAPE.test(token)) return { ok: false, reason: 'unknown', memberId: null };
   const hash = tokenHash(token);
   const nowIso = now.toISOString();
   const updated = await db
@@ -81,7 +84,7 @@ export interface Session {
 
 /** The live session behind a cookie, its idle time renewed; an idle one is deleted and undefined. */
 export async function sessionFor(db: Kysely<Database>, token: string | undefined, now: Date): Promise<Session | undefined> {
-  if (!token || !/^[A-Za-z0-9_-]{43,128}$/.test(token)) return undefined;
+  if (!token || !TOKEN_SHAPE.test(token)) return undefined;
   const row = await db
     .selectFrom('dashboard_sessions as s')
     .innerJoin('members as m', 'm.id', 's.member_id')

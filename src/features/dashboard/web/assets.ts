@@ -14,7 +14,7 @@ main{padding:0 1.2rem 2rem;max-width:72rem}
 h1{font-size:1.4rem;margin:.8rem 0}h2{font-size:1.1rem;margin:1.6rem 0 .5rem}h3{font-size:1rem;margin:1rem 0 .3rem}
 .figures dl{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.8rem;margin:0}
 .figures dl>div{background:#fff;border:1px solid var(--line);border-radius:6px;padding:.6rem .8rem}
-.figures dt{color:var(--muted);font-size:.85rem}.figures dd{margin:0;font-size:1.4rem;font-weight:600}.figures dd.sub{font-size:.8rem;font-weight:normal;color:var(--muted)}
+.figures dt{color:var(--muted);font-size:.85rem}.figures dd{margin:0;font-size:1.4rem;font-weight:600}.figures dd.sub{font-size:.8rem;font-weight:normal;color:var(--muted)}.figures dd.words{font-size:1.1rem;padding-top:.2rem}
 table.data{border-collapse:collapse;background:#fff;margin:.4rem 0;min-width:20rem}
 table.data th,table.data td{border:1px solid var(--line);padding:.3rem .6rem;text-align:left;vertical-align:top}
 table.data thead th{background:#eef2f8;font-size:.85rem}

@@ -39,6 +39,33 @@ function fileResponse(file: Attachment): Response {
   });
 }
 
+/**
+ * The downloads being built, per database, by what decides their bytes. The files are built on the
+ * event loop (the annual report takes a second or two on a large organisation): a second click, or a
+ * second officer asking for the same file meanwhile, waits for that build instead of stalling chat
+ * and the other pages for another one.
+ */
+const building = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+function once<T>(db: object, key: string, build: () => Promise<T>): Promise<T> {
+  const running = building.get(db) ?? new Map<string, Promise<unknown>>();
+  building.set(db, running);
+  const pending = running.get(key);
+  if (pending) return pending as Promise<T>;
+  const promise = build().finally(() => running.delete(key));
+  running.set(key, promise);
+  return promise;
+}
+
+/** Whether a file name is one of the downloads (an export or an annual report). */
+export const isDownload = (fileName: string): boolean => FILE.test(fileName) || ANNUAL.test(fileName);
+
+/**
+ * What a HEAD request for a download or a list is told: that it is there, without building it or
+ * logging a view that nobody saw (link scanners and prefetchers ask with HEAD).
+ */
+export const headOnly = (): Response => new Response(null, { status: 200, headers: { 'cache-control': 'no-store' } });
+
 /** A download by file name, in the viewer's language; undefined for a name that is no export. */
 export async function downloadExport(services: Services, viewer: Viewer, stats: PageStats, fileName: string): Promise<PageResult | undefined> {
   const source = stats.source();
@@ -46,14 +73,16 @@ export async function downloadExport(services: Services, viewer: Viewer, stats: 
   if (file && isExportKind(file[1])) {
     const kind = file[1];
     const format = file[2] as ExportFormat;
-    const built = await buildExport(kind, format, { ...exportBase(source), period: stats.period });
+    const { period } = stats;
+    const built = await once(services.db, `${kind}.${format}|${period.key}|${period.from}|${period.to}|${viewer.locale}|${viewer.today}`, () => buildExport(kind, format, { ...exportBase(source), period }));
     await recordAudit(services.db, { actorMemberId: viewer.member.id, actorLabel: viewer.member.name, action: 'export', details: { kind, format, period: stats.period.key, file: built.name, via: 'dashboard' }, nowIso: viewer.nowIso });
     return fileResponse(built);
   }
   const annual = ANNUAL.exec(fileName);
   if (annual) {
     const year = Number(annual[1]);
-    const built = await annualReport(year, exportBase(source));
+    // One build makes both files of the year.
+    const built = await once(services.db, `annual|${year}|${viewer.locale}|${viewer.today}`, () => annualReport(year, exportBase(source)));
     await recordAudit(services.db, { actorMemberId: viewer.member.id, actorLabel: viewer.member.name, action: 'report.annual', details: { year, via: 'dashboard' }, nowIso: viewer.nowIso });
     return fileResponse(annual[2] === 'md' ? built.markdown : built.xlsx);
   }
@@ -64,9 +93,10 @@ export async function downloadExport(services: Services, viewer: Viewer, stats: 
  * Who has not signed a pledge's current version among those its open campaigns (or, without one, its
  * default audience) address: the list `/integrity pledge nonsigners` gives, audit-logged the same way.
  */
-export async function nonSignersPage(services: Services, viewer: Viewer, pledgeId: number | undefined): Promise<PageResult | undefined> {
+export async function nonSignersPage(services: Services, viewer: Viewer, pledgeId: number | undefined, head = false): Promise<PageResult | undefined> {
   const pledge = pledgeId === undefined ? undefined : await pledgeById(services.db, pledgeId);
   if (!pledge || !pledge.active) return undefined;
+  if (head) return headOnly();
   const { t } = viewer;
   const campaigns = await openCampaigns(services.db, pledge.key);
   const audiences = campaigns.length > 0 ? campaigns.map(campaignAudience) : [defaultAudience(pledge)];

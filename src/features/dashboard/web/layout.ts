@@ -85,9 +85,9 @@ ${selector}
 }
 
 /** A page without a session (signed out, a refused link): no navigation, one message. */
-export function bare(locale: Locale, t: Translator, pageName: string, title: string, message: string): string {
+export function bare(locale: Locale, t: Translator, pageName: string, title: string, message: string, extra?: SafeHtml): string {
   // The language links keep the page (a refused link's token is not repeated in them).
-  return document(locale, title, html`<header class="top"><strong class="brand">Probity</strong> <span class="langs"><a data-lang="ko" href="?lang=ko">한국어</a> <a data-lang="en" href="?lang=en">English</a></span></header><main data-page="${pageName}"><h1>${title}</h1><p>${message}</p></main>`);
+  return document(locale, title, html`<header class="top"><strong class="brand">Probity</strong> <span class="langs"><a data-lang="ko" href="?lang=ko">한국어</a> <a data-lang="en" href="?lang=en">English</a></span></header><main data-page="${pageName}"><h1>${title}</h1><p>${message}</p>${extra}</main>`);
 }
 
 function document(locale: Locale, title: string, body: SafeHtml): string {

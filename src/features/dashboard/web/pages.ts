@@ -30,7 +30,7 @@ function departmentLink(viewer: Viewer, stats: PageStats, d: Pick<DepartmentInfo
 }
 
 /** The headline figures, the weekly trend, pledges, letters and delivery health of one scope. */
-export function summary(viewer: Viewer, report: StatsReport): SafeHtml {
+export function summary(viewer: Viewer, report: StatsReport, pledgeTitle: (key: string) => string = (key) => key): SafeHtml {
   const { t } = viewer;
   const deliveries = report.deliveries;
   const weeks = report.weekly.filter((w) => w.workingDays > 0);
@@ -39,15 +39,17 @@ export function summary(viewer: Viewer, report: StatsReport): SafeHtml {
 <div><dt>${t('stats.headcount')}</dt><dd data-testid="headcount" data-value="${report.headcount}">${count(viewer, report.headcount)}</dd><dd class="sub">${t('dashboard.joiners_leavers', { joiners: report.joiners, leavers: report.leavers })}</dd></div>
 <div><dt>${t('stats.participation')}</dt><dd data-testid="participation"${report.participation.suppressed ? html` data-reason="${report.participation.reason}"` : ''}>${rateText(t, report.participation)}</dd><dd class="sub">${report.participation.numerator !== null ? t('dashboard.of_headcount', { count: count(viewer, report.participation.numerator), headcount: count(viewer, report.headcount) }) : ''}</dd></div>
 <div><dt>${t('stats.depth')}</dt><dd data-testid="depth">${rateText(t, report.depth)}</dd></div>
-<div><dt>${t('stats.quiz_days')}</dt><dd data-testid="quiz-days">${t('stats.quiz_days_value', { held: report.quizDaysHeld, working: report.workingDays })}</dd></div>
-<div><dt>${t('dashboard.deliveries')}</dt><dd data-testid="deliveries">${deliveries.sent.suppressed ? countText(t, deliveries.sent) : t('dashboard.deliveries_value', { sent: count(viewer, deliveries.sent.value ?? 0), failed: count(viewer, deliveries.failed.value ?? 0), skipped: count(viewer, deliveries.skipped.value ?? 0) })}</dd></div>
+<div><dt>${t('stats.quiz_days')}</dt><dd data-testid="quiz-days" class="words">${t('stats.quiz_days_value', { held: report.quizDaysHeld, working: report.workingDays })}</dd></div>
+<div><dt>${t('dashboard.deliveries')}</dt>${deliveries.sent.suppressed
+    ? html`<dd data-testid="deliveries" class="words">${countText(t, deliveries.sent)}</dd>`
+    : html`<dd data-testid="deliveries">${t('dashboard.deliveries_sent', { sent: count(viewer, deliveries.sent.value ?? 0) })}</dd><dd class="sub" data-testid="deliveries-problems">${t('dashboard.deliveries_problems', { failed: count(viewer, deliveries.failed.value ?? 0), skipped: count(viewer, deliveries.skipped.value ?? 0) })}</dd>`}</div>
 </dl></section>
 <section><h2>${t('stats.chart.trend')}</h2>${barChart(t('stats.chart.trend'), weeks.map((w) => ({ label: w.from.slice(5), value: chartValue(w.participation), hidden: rateText(t, w.participation) })))}
 <table class="data compact"><thead><tr><th>${t('dashboard.col.week')}</th><th>${t('stats.headcount')}</th><th>${t('stats.participation')}</th></tr></thead><tbody>${weeks.map(
     (w) => html`<tr><td>${w.from} ~ ${w.to}</td><td class="num">${count(viewer, w.headcount)}</td>${rateCell(t, w.participation)}</tr>`,
   )}</tbody></table></section>
 <section><h2>${t('stats.pledges')}</h2>${report.pledges.length === 0 ? html`<p>–</p>` : html`<table class="data"><thead><tr><th>${t('dashboard.col.pledge')}</th><th>${t('dashboard.col.eligible')}</th><th>${t('dashboard.col.completion')}</th></tr></thead><tbody>${report.pledges.map(
-    (p) => html`<tr><td>${p.key} v${p.version}</td><td class="num">${count(viewer, p.eligible)}</td>${rateCell(t, p.completion)}</tr>`,
+    (p) => html`<tr><td>${pledgeTitle(p.key)} <span class="note">(${p.key} v${p.version})</span></td><td class="num">${count(viewer, p.eligible)}</td>${rateCell(t, p.completion)}</tr>`,
   )}</tbody></table>`}</section>
 <section><h2>${t('stats.messages')}</h2>${letters.length === 0 ? html`<p>–</p>` : html`<table class="data"><thead><tr><th>${t('dashboard.col.letter')}</th><th>${t('dashboard.col.day')}</th><th>${t('export.col.recipients')}</th><th>${t('export.col.ack_rate')}</th></tr></thead><tbody>${letters.map(
     (a) => html`<tr><td>#${a.announcementId} ${a.title}</td><td>${a.day}</td><td class="num">${count(viewer, a.recipients)}</td>${rateCell(t, a.acknowledgement)}</tr>`,
@@ -88,13 +90,50 @@ async function scopeRows(stats: PageStats, scopeId: number | null, part: ReportP
   return rows;
 }
 
-/** Accuracy by topic × department, weakest shades darkest; hidden cells say why. */
+/** The heat map's shades: five steps, weakest first. */
+export const HEAT_STEPS = 5;
+/** The narrowest range the shades are spread over, in points: a 2-point spread is not five shades of difference. */
+export const HEAT_MIN_SPAN = 10;
+
+export interface HeatScale {
+  /** HEAT_STEPS + 1 bounds in whole percent (rounded), lowest first: step b runs from bounds[b] to bounds[b + 1]. */
+  bounds: number[];
+  shade(value: number): number;
+}
+
+/**
+ * Shades relative to the table's own range: real accuracies sit between 55 and 90 %, where fixed
+ * 20-point steps give every cell the same colour. The range runs from the lowest to the highest
+ * shown cell in whole percent, widened to HEAT_MIN_SPAN points, cut into equal steps;
+ * the legend prints the bounds, so a shade always reads as a figure.
+ */
+export function heatScale(values: readonly number[]): HeatScale | undefined {
+  if (values.length === 0) return undefined;
+  let low = Math.floor(Math.min(...values) * 100);
+  let high = Math.ceil(Math.max(...values) * 100);
+  if (high - low < HEAT_MIN_SPAN) {
+    const widen = HEAT_MIN_SPAN - (high - low);
+    low = Math.max(0, low - Math.floor(widen / 2));
+    high = Math.min(100, low + HEAT_MIN_SPAN);
+    low = Math.max(0, high - HEAT_MIN_SPAN);
+  }
+  const step = (high - low) / HEAT_STEPS;
+  const bounds = Array.from({ length: HEAT_STEPS + 1 }, (_, b) => Math.round(low + b * step));
+  return {
+    bounds,
+    shade: (value) => Math.max(0, Math.min(HEAT_STEPS - 1, Math.floor((value * 100 - low) / step))),
+  };
+}
+
+/** Accuracy by topic × department, the weakest of the table darkest; hidden cells say why. */
 export async function topicHeatMap(stats: PageStats, scopeId: number | null, topicName: (code: string) => string): Promise<SafeHtml> {
   const { t } = stats.viewer;
   const rows = await scopeRows(stats, scopeId, 'topics');
   const topics = [...rows[0]!.report.topics].map((tp) => tp.topic);
   if (topics.length === 0) return html`<p>${t('dashboard.topics.none')}</p>`;
-  const shade = (f: RateFigure) => (f.value === null ? 'heat-none' : `heat-${Math.min(4, Math.floor(f.value * 5))}`);
+  const shown = rows.flatMap((row) => row.report.topics.map((tp) => tp.accuracy)).filter((f) => !f.suppressed && f.value !== null).map((f) => f.value!);
+  const scale = heatScale(shown);
+  const shade = (f: RateFigure) => (f.value === null || !scale ? 'heat-none' : `heat-${scale.shade(f.value)}`);
   return html`<table class="data heat"><thead><tr><th>${t('export.col.department')}</th>${topics.map((code) => html`<th scope="col">${topicName(code)}</th>`)}</tr></thead><tbody>${rows.map(
     (row) => html`<tr><th scope="row">${row.label}</th>${topics.map((code) => {
       const figure = row.report.topics.find((tp) => tp.topic === code)?.accuracy;
@@ -103,7 +142,8 @@ export async function topicHeatMap(stats: PageStats, scopeId: number | null, top
       return html`<td class="num ${shade(figure)}">${percentText(figure.value)}</td>`;
     })}</tr>`,
   )}</tbody></table>
-<p class="legend">${t('dashboard.topics.legend')} ${[0, 1, 2, 3, 4].map((b) => html`<span class="swatch heat-${b}">${b * 20}–${b === 4 ? 100 : b * 20 + 20}%</span>`)}</p>
+${scale ? html`<p class="legend" data-testid="heat-legend">${t('dashboard.topics.legend')} ${scale.bounds.slice(0, -1).map((from, b) => html`<span class="swatch heat-${b}">${from}–${scale.bounds[b + 1]}%</span>`)}</p>
+<p class="note">${t('dashboard.topics.scale', { low: scale.bounds[0]!, high: scale.bounds[HEAT_STEPS]! })}</p>` : ''}
 <p class="note">${t('dashboard.topics.note', { min: rows[0]!.report.minGroupSize })}</p>`;
 }
 

@@ -7,6 +7,7 @@
  */
 import { getRequestListener } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Services } from '../../../engine/context.js';
 import { UserError } from '../../../engine/errors.js';
@@ -17,10 +18,10 @@ import { localDay } from '../../../time.js';
 import { effectiveLocale } from '../../people/people.js';
 import { departmentById, recordAudit } from '../../people/people.repository.js';
 import { parsePeriod } from '../../stats/metrics.js';
-import { createSession, csrfMatches, deleteSession, redeemLink, sessionFor, setSessionLocale, type Session } from '../dashboard.repository.js';
+import { createSession, csrfMatches, deleteSession, redeemLink, sessionFor, setSessionLocale, SIGNIN_PATH, TOKEN_SHAPE, type Session } from '../dashboard.repository.js';
 import { DASHBOARD_CSS } from './assets.js';
 import { DASHBOARD_ROLES, isOperator, managerScope, mayView, PageStats, type Viewer } from './data.js';
-import { downloadExport, exportsPage, nonSignersPage } from './files.js';
+import { downloadExport, exportsPage, headOnly, isDownload, nonSignersPage } from './files.js';
 import { bare, page } from './layout.js';
 import { campaignTables, departmentTree, scopeName, summary, topicHeatMap } from './pages.js';
 import { openCampaigns } from '../../pledges/pledges.repository.js';
@@ -29,6 +30,9 @@ import { html } from './html.js';
 export const SESSION_COOKIE = 'probity_session';
 /** The link-preview fetchers of chat platforms (Slackbot, Discordbot, Teams, …) and crawlers (Naver's Yeti). */
 const LINK_PREVIEW = /bot\b|bot\/|crawler|spider|preview|facebookexternalhit|embedly|iframely|skypeuripreview|yeti\//i;
+
+/** A form here is a token or two: anything longer is refused unread. */
+const FORM_LIMIT = 4 * 1024;
 
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
@@ -70,15 +74,13 @@ export function createDashboardApp(services: Services): Hono {
     return c.body(DASHBOARD_CSS, 200, { 'content-type': 'text/css; charset=utf-8' });
   });
 
-  app.get('/dashboard/signin', async (c) => {
-    // Chat clients fetch links to preview them: that fetch must not use the link up before the person can.
-    if (LINK_PREVIEW.test(c.req.header('user-agent') ?? '')) {
-      const locale = services.config.locale;
-      const t = translator(locale);
-      return send(c, { status: 200, body: bare(locale, t, 'signin-preview', t('dashboard.link.title'), t('dashboard.link.preview')) });
-    }
+  /**
+   * Uses a link up and starts a session, or refuses it saying why. The GET of the link in a browser
+   * comes here, and so does the preview page's button (a POST with the token in the form).
+   */
+  const redeem = async (c: Context, token: string | undefined): Promise<Response> => {
     const at = now();
-    const redeemed = await redeemLink(services.db, c.req.query('token') ?? '', at);
+    const redeemed = await redeemLink(services.db, token ?? '', at);
     const member = redeemed.memberId !== null ? await services.db.selectFrom('members').selectAll().where('id', '=', redeemed.memberId).executeTakeFirst() : undefined;
     const asked = c.req.query('lang');
     const locale = isLocale(asked) ? asked : member ? effectiveLocale(member, services.config.locale) : services.config.locale;
@@ -87,23 +89,47 @@ export function createDashboardApp(services: Services): Hono {
     const allowed = member !== undefined && (member.left_on === null || member.left_on > today) && hasAnyRole(parseRoles(member.roles), DASHBOARD_ROLES);
     if (!redeemed.ok || !allowed) {
       const reason = redeemed.ok ? 'forbidden' : redeemed.reason;
-      // A visit without any token (the refused page's language links) is no sign-in attempt.
-      if (c.req.query('token') !== undefined) await recordAudit(services.db, { actorMemberId: member?.id ?? null, actorLabel: member?.name ?? 'web', action: 'dashboard.signin_refused', details: { reason }, nowIso: at.toISOString() });
+      // A visit without any token (the refused page's language links) is no sign-in attempt, and a
+      // token that was never issued has nobody to write against: anyone on the network could fill
+      // the audit log with those, so they go to the process log, without the token.
+      if (token !== undefined && redeemed.memberId === null) services.log.warn({ reason }, 'dashboard sign-in with an unknown link refused');
+      else if (token !== undefined) await recordAudit(services.db, { actorMemberId: member?.id ?? null, actorLabel: member?.name ?? 'web', action: 'dashboard.signin_refused', details: { reason }, nowIso: at.toISOString() });
       return send(c, { status: 403, body: bare(locale, t, 'signin-refused', t('dashboard.refused.title'), t(`dashboard.refused.${reason}`)) });
     }
     // A browser signing in again leaves its earlier session behind: that one ends now.
     const previous = await sessionFor(services.db, getCookie(c, SESSION_COOKIE), at);
     if (previous) await deleteSession(services.db, previous.id);
-    const token = await createSession(services.db, member.id, at);
+    const session = await createSession(services.db, member.id, at);
     await recordAudit(services.db, { actorMemberId: member.id, actorLabel: member.name, action: 'dashboard.signin', details: { roles: member.roles }, nowIso: at.toISOString() });
-    setCookie(c, SESSION_COOKIE, token, { httpOnly: true, secure, sameSite: 'Lax', path: '/dashboard' });
+    setCookie(c, SESSION_COOKIE, session, { httpOnly: true, secure, sameSite: 'Lax', path: '/dashboard' });
     c.header('cache-control', 'no-store');
     return c.redirect('/dashboard/', 303);
+  };
+
+  app.get('/dashboard/signin', async (c) => {
+    const token = c.req.query('token');
+    // Chat clients fetch links to preview them, and link scanners ask with HEAD: neither may use the
+    // link up before the person can. Whoever is taken for a bot gets a page whose button signs in.
+    if (c.req.method === 'HEAD' || LINK_PREVIEW.test(c.req.header('user-agent') ?? '')) {
+      const locale = services.config.locale;
+      const t = translator(locale);
+      const button = token !== undefined && TOKEN_SHAPE.test(token)
+        ? html`<form method="post" action="${SIGNIN_PATH}" class="signin"><input type="hidden" name="token" value="${token}"><button type="submit" data-testid="signin-continue">${t('dashboard.link.continue')}</button></form>`
+        : undefined;
+      return send(c, { status: 200, body: bare(locale, t, 'signin-preview', t('dashboard.link.title'), t('dashboard.link.preview'), button) });
+    }
+    return redeem(c, token);
+  });
+
+  app.post('/dashboard/signin', bodyLimit({ maxSize: FORM_LIMIT, onError: (c) => c.text('', 413) }), async (c) => {
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const token = form['token'];
+    return redeem(c, typeof token === 'string' ? token : '');
   });
 
   app.get('/dashboard/signed-out', (c) => send(c, signedOut(fallbackLocale(c), 200)));
 
-  app.post('/dashboard/signout', async (c) => {
+  app.post('/dashboard/signout', bodyLimit({ maxSize: FORM_LIMIT, onError: (c) => c.text('', 413) }), async (c) => {
     const session = await sessionFor(services.db, getCookie(c, SESSION_COOKIE), now());
     if (!session) return send(c, signedOut(fallbackLocale(c), 401));
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
@@ -145,7 +171,7 @@ export function createDashboardApp(services: Services): Hono {
   app.get('/dashboard/', viewerPage(async (viewer, c) => {
     const { stats, shell } = statsFor(viewer, c);
     const report = await stats.report(viewer.scope.id);
-    return { status: 200, body: page({ viewer, page: 'overview', title: viewer.t('dashboard.overview.title', { scope: scopeName(viewer.t, report) }), period: shell, body: summary(viewer, report) }) };
+    return { status: 200, body: page({ viewer, page: 'overview', title: viewer.t('dashboard.overview.title', { scope: scopeName(viewer.t, report) }), period: shell, body: summary(viewer, report, pledgeTitle(viewer)) }) };
   }));
 
   app.get('/dashboard/departments', viewerPage(async (viewer, c) => {
@@ -160,7 +186,7 @@ export function createDashboardApp(services: Services): Hono {
     if (!mayView(viewer, department)) return forbidden(viewer, viewer.t('dashboard.forbidden.scope'));
     const { stats, shell } = statsFor(viewer, c);
     const report = await stats.report(department.id);
-    const body = html`${summary(viewer, report)}<section><h2>${viewer.t('dashboard.nav.departments')}</h2>${await departmentTree(viewer, stats, department.id)}</section>`;
+    const body = html`${summary(viewer, report, pledgeTitle(viewer))}<section><h2>${viewer.t('dashboard.nav.departments')}</h2>${await departmentTree(viewer, stats, department.id)}</section>`;
     return { status: 200, body: page({ viewer, page: 'department', title: scopeName(viewer.t, report), period: shell, body }) };
   }));
 
@@ -182,7 +208,7 @@ export function createDashboardApp(services: Services): Hono {
   app.get('/dashboard/campaigns/pledge/:id/non-signers', viewerPage(async (viewer, c) => {
     if (!viewer.operator) return forbidden(viewer, viewer.t('dashboard.forbidden.operators'));
     const idRaw = c.req.param('id') ?? '';
-    return (await nonSignersPage(services, viewer, /^\d{1,9}$/.test(idRaw) ? Number(idRaw) : undefined)) ?? notFound(viewer);
+    return (await nonSignersPage(services, viewer, /^\d{1,9}$/.test(idRaw) ? Number(idRaw) : undefined, c.req.method === 'HEAD')) ?? notFound(viewer);
   }));
 
   app.get('/dashboard/exports', viewerPage(async (viewer, c) => {
@@ -192,8 +218,10 @@ export function createDashboardApp(services: Services): Hono {
 
   app.get('/dashboard/exports/:file', viewerPage(async (viewer, c) => {
     if (!viewer.operator) return forbidden(viewer, viewer.t('dashboard.forbidden.operators'));
+    const file = c.req.param('file') ?? '';
     const { stats } = statsFor(viewer, c);
-    return (await downloadExport(services, viewer, stats, c.req.param('file') ?? '')) ?? notFound(viewer);
+    if (c.req.method === 'HEAD') return isDownload(file) ? headOnly() : notFound(viewer);
+    return (await downloadExport(services, viewer, stats, file)) ?? notFound(viewer);
   }));
 
   app.notFound(async (c) => {
