@@ -5,6 +5,10 @@
  */
 const [name, ...args] = process.argv.slice(2);
 const benchmarks: Record<string, () => Promise<Record<string, number | null>>> = {
+  dashboard: async () => {
+    const { parseDashboardArgs, runDashboardBench } = await import('./dashboard.js');
+    return runDashboardBench(parseDashboardArgs(args));
+  },
   fanout: async () => {
     const { parseFanoutArgs, runFanout } = await import('./fanout/fanout.js');
     return runFanout(parseFanoutArgs(args));

@@ -54,26 +54,33 @@ export interface SeedSummary {
   lastDay: Day;
 }
 
-export function parseSeedArgs(argv: readonly string[]): SeedOptions & { sqlite: string; pgDatabase: string } {
+/** The flags every benchmark reads: `--flag value` pairs, whole numbers, and the databases it runs on. */
+export function benchArgs(argv: readonly string[]) {
   const value = (flag: string) => {
     const i = argv.indexOf(flag);
     return i < 0 ? undefined : argv[i + 1];
   };
-  const number = (flag: string, fallback: number) => {
+  const number = (flag: string, fallback: number, min = 0) => {
     const n = Number(value(flag) ?? fallback);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} needs a positive whole number`);
+    if (!Number.isInteger(n) || n < min) throw new Error(min > 0 ? `${flag} needs a positive whole number` : `${flag} needs a whole number`);
     return n;
   };
   const db = value('--db') ?? `sqlite:${DEFAULT_SQLITE}`;
   if (!db.startsWith('sqlite:')) throw new Error('--db takes sqlite:<path>; PostgreSQL comes from TEST_DATABASE_URL (--pg-db names the database)');
+  return { value, number, sqlite: db.slice('sqlite:'.length), pgDatabase: value('--pg-db') ?? DEFAULT_PG_DATABASE };
+}
+
+export function parseSeedArgs(argv: readonly string[]): SeedOptions & { sqlite: string; pgDatabase: string } {
+  const { value, number: whole, sqlite, pgDatabase } = benchArgs(argv);
+  const number = (flag: string, fallback: number) => whole(flag, fallback, 1);
   return {
     members: number('--members', 10_000),
     days: number('--days', 250),
     seed: value('--seed') ?? 'probity',
     firstDay: value('--first-day') ?? '2025-01-02',
     deliveries: !argv.includes('--no-deliveries'),
-    sqlite: db.slice('sqlite:'.length),
-    pgDatabase: value('--pg-db') ?? DEFAULT_PG_DATABASE,
+    sqlite,
+    pgDatabase,
   };
 }
 

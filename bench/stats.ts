@@ -16,7 +16,7 @@ import { computeStats } from '../src/features/stats/metrics.js';
 import type { Period } from '../src/features/stats/period.js';
 import { WorkingDayCalendar } from '../src/scheduler/calendar.js';
 import { addDays } from '../src/time.js';
-import { DEFAULT_PG_DATABASE, DEFAULT_SQLITE, postgresUrl } from './seed.js';
+import { benchArgs, postgresUrl } from './seed.js';
 
 export interface StatsBenchOptions {
   sqlite: string;
@@ -26,18 +26,8 @@ export interface StatsBenchOptions {
 }
 
 export function parseStatsArgs(argv: readonly string[]): StatsBenchOptions {
-  const value = (flag: string) => {
-    const i = argv.indexOf(flag);
-    return i < 0 ? undefined : argv[i + 1];
-  };
-  const number = (flag: string, fallback: number) => {
-    const n = Number(value(flag) ?? fallback);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a whole number`);
-    return n;
-  };
-  const db = value('--db') ?? `sqlite:${DEFAULT_SQLITE}`;
-  if (!db.startsWith('sqlite:')) throw new Error('--db takes sqlite:<path>');
-  return { sqlite: db.slice('sqlite:'.length), pgDatabase: value('--pg-db') ?? DEFAULT_PG_DATABASE, runs: Math.max(1, number('--runs', 15)), warmup: number('--warmup', 2) };
+  const { number, sqlite, pgDatabase } = benchArgs(argv);
+  return { sqlite, pgDatabase, runs: Math.max(1, number('--runs', 15)), warmup: number('--warmup', 2) };
 }
 
 interface Timing {

@@ -7,8 +7,9 @@ import * as m0005 from './0005_statistics.js';
 import * as m0006 from './0006_letter_audience.js';
 import * as m0007 from './0007_console_operator.js';
 import * as m0008 from './0008_pulse.js';
-import * as m0011 from './0011_training.js';
+import * as m0009 from './0009_dashboard.js';
 import * as m0010 from './0010_plan.js';
+import * as m0011 from './0011_training.js';
 import * as m0012 from './0012_holdout.js';
 
 /** Every migration, in order. Names sort; a new one is added here and never renamed. */
@@ -21,7 +22,8 @@ export const migrations: Record<string, Migration> = {
   '0006_letter_audience': m0006,
   '0007_console_operator': m0007,
   '0008_pulse': m0008,
-  '0011_training': m0011,
+  '0009_dashboard': m0009,
   '0010_plan': m0010,
+  '0011_training': m0011,
   '0012_holdout': m0012,
 };

@@ -19,6 +19,7 @@ import { announcementRoutes } from './features/announcements/announcements.handl
 import { statsRoutes } from './features/stats/stats.handlers.js';
 import { composeAnnouncement, composeAnnouncementReminder } from './features/announcements/announcements.delivery.js';
 import { pulseRoutes } from './features/pulse/pulse.handlers.js';
+import { dashboardRoutes } from './features/dashboard/dashboard.handlers.js';
 import { composePulse, composePulseReminder, planPulseReminder } from './features/pulse/pulse.delivery.js';
 import { trainingRoutes } from './features/training/training.handlers.js';
 import { composeTrainingReminder, planTrainingReminder } from './features/training/training.delivery.js';
@@ -46,7 +47,7 @@ export function createEngine(services: Services): Engine {
     },
   };
   const routes: Routes = {
-    commands: [...quizRoutes.commands, ...pledgeRoutes.commands, ...announcementRoutes.commands, ...statsRoutes.commands, ...pulseRoutes.commands, ...trainingRoutes.commands, ...planRoutes.commands, ...peopleRoutes.commands, ...statusRoutes.commands, help],
+    commands: [...quizRoutes.commands, ...pledgeRoutes.commands, ...announcementRoutes.commands, ...statsRoutes.commands, ...pulseRoutes.commands, ...trainingRoutes.commands, ...planRoutes.commands, ...dashboardRoutes.commands, ...peopleRoutes.commands, ...statusRoutes.commands, help],
     actions: [...quizRoutes.actions, ...pledgeRoutes.actions, ...announcementRoutes.actions, ...peopleRoutes.actions, ...statusRoutes.actions, ...pulseRoutes.actions, ...planRoutes.actions],
     forms: [...announcementRoutes.forms, ...pulseRoutes.forms, ...planRoutes.forms],
     events: homeEvents,

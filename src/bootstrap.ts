@@ -47,9 +47,10 @@ export async function openServices(config: Config, options: OpenOptions): Promis
     log.info({ ...synced, pledges, pulses, packs: loaded.catalog.packs.map((p) => p.id) }, 'content loaded');
     const audienceProblems = await checkAudiences(db, schedules.schedules);
     if (audienceProblems.length > 0) throw new ScheduleError(audienceProblems, config.locale);
-    await syncSchedules(db, schedules.schedules, nowIso);
+    // Campaigns first: a schedule saved without its holdout would reach everyone from a running instance.
     const campaignProblems = await syncScheduleCampaigns(db, schedules.schedules, loaded.catalog.topics, nowIso);
     if (campaignProblems.length > 0) throw new ScheduleError(campaignProblems, config.locale);
+    await syncSchedules(db, schedules.schedules, nowIso);
   } catch (error) {
     await db.destroy();
     throw error;

@@ -114,6 +114,8 @@ export interface Config {
   readonly discord: DiscordConfig | undefined;
   /** Present when NAVER WORKS is configured. */
   readonly naverworks: NaverWorksConfig | undefined;
+  /** PROBITY_PUBLIC_URL without a trailing slash: where browsers reach the web dashboard; off when undefined. */
+  readonly publicUrl: string | undefined;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/probity.sqlite';
@@ -259,7 +261,11 @@ export function loadConfig(env: Env | undefined = process.env): Config {
   const discord = parseDiscord(value, issues);
 
   const naverworks = parseNaverWorks(value, issues);
-  const http = parseHttp(value, slack !== undefined || discord !== undefined || naverworks !== undefined, slack, issues);
+  const publicUrl = parseUrl('PROBITY_PUBLIC_URL', value('PROBITY_PUBLIC_URL'), issues)?.replace(/\/+$/, '');
+  // The dashboard's paths and cookie are /dashboard/… at the root of the host: a sub-path cannot be served.
+  if (publicUrl !== undefined && !/^https?:\/\/[^/?#]+$/.test(publicUrl)) issues.push({ variable: 'PROBITY_PUBLIC_URL', ko: `경로 없이 호스트까지만 적어야 합니다 (예: https://probity.example.go.kr): "${publicUrl}"`, en: `must be the host only, without a path (e.g. https://probity.example.go.kr), not "${publicUrl}"` });
+  const http = parseHttp(value, slack !== undefined || discord !== undefined || naverworks !== undefined || publicUrl !== undefined, slack, issues);
+  if (publicUrl !== undefined && !http) issues.push({ variable: 'PROBITY_HTTP_PORT', ko: 'PROBITY_PUBLIC_URL 의 웹 대시보드에는 HTTP 포트가 필요합니다 (off 는 쓸 수 없습니다)', en: 'the web dashboard at PROBITY_PUBLIC_URL needs the HTTP listener (it cannot be off)' });
   if (naverworks && !http) issues.push({ variable: 'PROBITY_HTTP_PORT', ko: 'NAVER WORKS 콜백을 받으려면 HTTP 포트가 필요합니다 (off 는 쓸 수 없습니다)', en: 'NAVER WORKS callbacks need the HTTP listener (it cannot be off)' });
 
   if (issues.length > 0) throw new ConfigError(issues);
@@ -289,6 +295,7 @@ export function loadConfig(env: Env | undefined = process.env): Config {
     slack: slack ? Object.freeze(slack) : undefined,
     discord: discord ? Object.freeze(discord) : undefined,
     naverworks: naverworks ? Object.freeze(naverworks) : undefined,
+    publicUrl,
   });
 }
 

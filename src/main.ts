@@ -24,6 +24,7 @@ import { t } from './i18n/index.js';
 import { platformCheck } from './ops/health.js';
 import type { HttpListener } from './ops/http.js';
 import { startOperations } from './ops/operations.js';
+import { mountDashboard } from './features/dashboard/web/server.js';
 
 function argValue(argv: readonly string[], flag: string): string | undefined {
   const i = argv.indexOf(flag);
@@ -91,6 +92,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const operations = await startOperations(services, config.http, platforms);
       listener = operations.listener;
       stops.unshift(operations.stop);
+      if (config.publicUrl) mountDashboard(listener, services);
     }
 
     // Platform SDKs are loaded only when their platform is configured: the console and the admin

@@ -56,7 +56,7 @@ const SUBCOMMANDS: Subcommand[] = [
     en: 'Integrity letters: write, follow, remind (managers, integrity officers)',
     koDescription: '청렴 서한 작성·현황·재안내 (간부, 청렴·감사 담당)',
     options: [
-      { name: 'action', ko: '동작', en: 'Empty: write a letter', koDescription: '비우면 새 서한 작성', choices: [{ value: 'template', ko: '양식', en: 'From a template' }, { value: 'list', ko: '목록', en: 'List' }, { value: 'status', ko: '현황', en: 'Status' }, { value: 'remind', ko: '재안내', en: 'Remind' }, { value: 'cancel', ko: '예약 취소', en: 'Cancel' }] },
+      { name: 'action', ko: '동작', en: 'Empty: write a letter', koDescription: '비우면 새 서한 작성', choices: [{ value: 'template', ko: '양식', en: 'From a template' }, { value: 'list', ko: '목록', en: 'List' }, { value: 'status', ko: '현황', en: 'Status' }, { value: 'remind', ko: '재안내', en: 'Remind' }, { value: 'cancel', ko: '예약 취소', en: 'Cancel' }, { value: 'mandatory', ko: '필수 서한', en: 'A mandatory letter (no holdout)' }] },
       { name: 'target', ko: '대상', en: 'Letter number, or template name (holiday)', koDescription: '서한 번호 또는 양식 이름 (holiday)' },
     ],
   },
@@ -74,15 +74,30 @@ const SUBCOMMANDS: Subcommand[] = [
     ],
   },
   {
+    name: 'plan',
+    ko: '추진계획',
+    en: "This year's integrity plan; owners check in, managers and officers follow it",
+    koDescription: '올해 청렴 추진계획 · 담당 과제 점검 · 간부·담당자: 점검 현황',
+    options: [
+      { name: 'action', ko: '동작', en: 'checkin or status (empty: the plan)', koDescription: 'checkin: 과제 점검, status: 점검 현황 (비우면 계획)', choices: [{ value: 'checkin', ko: '점검', en: 'Check in' }, { value: 'status', ko: '현황', en: 'Status' }] },
+      { name: 'target', ko: '과제', en: 'Task id (checkin, e.g. S1-1-1) or department path (status)', koDescription: '과제 id (점검, 예: S1-1-1) 또는 부서 경로 (현황)' },
+      { name: 'state', ko: '상태', en: 'Status of the task (checkin)', koDescription: '과제 상태 (점검)', choices: [{ value: 'on_track', ko: '순조', en: 'On track' }, { value: 'at_risk', ko: '위험', en: 'At risk' }, { value: 'late', ko: '지연', en: 'Late' }, { value: 'done', ko: '완료', en: 'Done' }] },
+      { name: 'progress', ko: '진행률', en: 'Progress % (checkin; empty: a form asks)', koDescription: '진행률 % (점검, 비우면 양식에서 입력)' },
+      { name: 'note', ko: '메모', en: 'A short note (checkin)', koDescription: '간단한 메모 (점검)' },
+    ],
+  },
+  {
     name: 'stats',
     ko: '통계',
     en: 'Participation statistics and a chart (managers, integrity officers)',
     koDescription: '참여 통계와 차트 (간부, 청렴·감사 담당)',
     options: [
+      { name: 'view', ko: '보기', en: 'Empty: quiz participation; training: the anti-corruption training duty', koDescription: '비우면 퀴즈 참여, training: 청렴교육 이수', choices: [{ value: 'training', ko: '청렴교육', en: 'Training' }] },
       { name: 'period', ko: '기간', en: 'week, month, quarter, year, 2026, 2026-03, 2026-Q1 …', koDescription: 'week, month, quarter, year, 2026, 2026-03, 2026-Q1 …' },
       { name: 'department', ko: '부서', en: 'Department path', koDescription: '부서 경로' },
     ],
   },
+  { name: 'training', ko: '청렴교육', en: 'Your anti-corruption training this year (only you see it)', koDescription: '올해 나의 청렴교육 이수 현황 (본인만 보기)' },
   {
     name: 'export',
     ko: '내보내기',
@@ -97,13 +112,15 @@ const SUBCOMMANDS: Subcommand[] = [
   {
     name: 'report',
     ko: '보고서',
-    en: 'The annual integrity report (integrity officers, admins)',
-    koDescription: '연간 청렴 활동 보고서 (청렴·감사 담당, 관리자)',
+    en: 'The annual report, the integrity plan report, a campaign\'s effect (integrity officers, admins)',
+    koDescription: '연간 청렴 활동 보고서 · 추진계획 보고 자료 · 캠페인 효과 (청렴·감사 담당, 관리자)',
     options: [
-      { name: 'kind', ko: '종류', en: 'Report', koDescription: '보고서', required: true, choices: [{ value: 'annual', ko: '연간', en: 'Annual' }] },
-      { name: 'year', ko: '연도', en: 'Year, e.g. 2026', koDescription: '연도 (예: 2026)', required: true },
+      { name: 'kind', ko: '종류', en: 'Report', koDescription: '보고서', required: true, choices: [{ value: 'annual', ko: '연간', en: 'Annual' }, { value: 'plan', ko: '추진계획', en: 'Integrity plan' }, { value: 'effect', ko: '효과', en: 'Effect' }] },
+      { name: 'year', ko: '연도', en: 'Year, e.g. 2026 (annual); a day YYYY-MM-DD, empty for today (plan)', koDescription: '연도 (연간, 예: 2026) · 기준일 YYYY-MM-DD, 비우면 오늘 (추진계획)' },
+      { name: 'campaign', ko: '캠페인', en: 'Campaign (effect): a schedule name or letter:<number>', koDescription: '캠페인 (효과): 일정 이름 또는 letter:<번호>' },
     ],
   },
+  { name: 'dashboard', ko: '대시보드', en: 'Sign-in link to the web dashboard (managers, integrity officers, admins)', koDescription: '웹 대시보드 로그인 링크 (간부, 청렴·감사 담당, 시스템 관리자)' },
 ];
 
 /** Option order per subcommand: how options become the core command's arguments. */

@@ -296,6 +296,8 @@ export interface Database {
   plan_reminders: PlanReminderTable;
   campaigns: CampaignTable;
   holdout_assignments: HoldoutAssignmentTable;
+  dashboard_links: DashboardLinkTable;
+  dashboard_sessions: DashboardSessionTable;
 }
 
 export type Department = Selectable<DepartmentTable>;
@@ -495,3 +497,22 @@ export interface PlanReminderTable {
 
 export type PlanRow = Selectable<PlanTable>;
 export type PlanCheckin = Selectable<PlanCheckinTable>;
+/** A one-time sign-in link to the web dashboard: only the token's SHA-256 is kept. */
+export interface DashboardLinkTable {
+  id: Generated<number>;
+  token_hash: string;
+  member_id: number;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** A signed-in dashboard browser: only the cookie's SHA-256 is kept; roles are read from members. */
+export interface DashboardSessionTable {
+  id: Generated<number>;
+  session_hash: string;
+  member_id: number;
+  locale: string | null;
+  created_at: string;
+  last_seen_at: string;
+}

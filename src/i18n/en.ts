@@ -3,6 +3,7 @@ import type { ko } from './ko.js';
 import { trainingEn } from '../features/training/training.messages.js';
 import { planEn } from '../features/plan/plan.messages.js';
 import { holdoutEn } from '../features/holdout/holdout.messages.js';
+import { dashboardEn } from '../features/dashboard/dashboard.messages.js';
 
 export const en: Readonly<Record<keyof typeof ko, string>> = {
   'error.internal': 'Something went wrong on our side. Please try again shortly. (Reference: {incident})',
@@ -126,7 +127,8 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
     '  migrate                                   bring the database up to date\n' +
     '  roster import <file.csv> [--sync] [--skip-invalid] [--dry-run] [--yes]   import the staff roster\n' +
     '  content check [dir…]                      validate content packs\n' +
-    '  discord register [--guild <id>]           register /integrity in Discord',
+    '  discord register [--guild <id>]           register /integrity in Discord\n' +
+    '  report effect <campaign>                  the effect of a campaign with a holdout (treated − held out, 95% CI; a schedule name or letter:<id>)',
   'cli.unknown_command': 'Unknown command: {command}',
   'cli.file_missing': 'Cannot read the file: {path}',
   'cli.migrated': 'The database is up to date (applied now: {applied}).',
@@ -216,7 +218,7 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'quiz.basis.unconfirmed': 'article number being confirmed',
   'help.pledge': '`/integrity pledge [show <pledge>]`: read and sign integrity pledges',
   'help.pledge_officers': '`/integrity pledge open <pledge> [audience] [due YYYY-MM-DD]`, `pledge status [pledge]`, `pledge nonsigners <pledge>`, `pledge close <campaign>`: open a pledge campaign, see who signed, list non-signers, close it',
-  'help.announce': '`/integrity announce [template holiday]`: write, preview and send an integrity letter · `announce list|status <id>|remind <id>|cancel <id>`',
+  'help.announce': '`/integrity announce [template holiday]`: write, preview and send an integrity letter · `announce list|status <id>|remind <id>|cancel <id>` · `announce mandatory`: a mandatory letter · `announce holdout 10% outcome participation|pledge_signing|topic_accuracy [topic <topic>] [weeks <n>]`: measure its effect (the held-out do not receive it; options also after template <name>)',
   'pledge.sign_button': 'I sign this pledge',
   'pledge.card.notification': '📜 A pledge awaits your signature: {title}',
   'pledge.card.evidence': 'Version {version} · signing records the time, the account used and the SHA-256 fingerprint of the text you read, as evidence',
@@ -412,7 +414,7 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   'export.col.acknowledged': 'Acknowledged',
   'export.col.ack_rate': 'Acknowledged (%)',
   'export.col.delivery_failed': 'Not delivered',
-  'report.error.usage': 'Usage: `report annual <year>` (e.g. report annual 2026), `report plan [YYYY-MM-DD]`',
+  'report.error.usage': 'Usage: `report annual <year>` (e.g. report annual 2026), `report plan [YYYY-MM-DD]`, `report effect <campaign>`',
   'report.error.year': 'No report can be made for the year {value}',
   'report.done': '📑 Integrity report {year}: participation {participation}, {quizDays} quiz days',
   'report.title': 'Integrity programme report {year} (Probity)',
@@ -527,4 +529,5 @@ export const en: Readonly<Record<keyof typeof ko, string>> = {
   ...trainingEn,
   ...planEn,
   ...holdoutEn,
+  ...dashboardEn,
 };

@@ -1,4 +1,5 @@
 import { holdoutKo } from '../features/holdout/holdout.messages.js';
+import { dashboardKo } from '../features/dashboard/dashboard.messages.js';
 
 /** 한국어 메시지 카탈로그: 키의 기준. 다른 언어는 같은 키를 모두 갖는다(타입과 테스트가 확인). */
 import { planKo } from '../features/plan/plan.messages.js';
@@ -135,7 +136,8 @@ export const ko = {
     '  migrate                                   데이터베이스를 최신 구조로 갱신\n' +
     '  roster import <파일.csv> [--sync] [--skip-invalid] [--dry-run] [--yes]   직원 명부 가져오기\n' +
     '  content check [디렉터리…]                 콘텐츠 팩 검사\n' +
-    '  discord register [--guild <ID>]           Discord 에 /integrity 명령 등록',
+    '  discord register [--guild <ID>]           Discord 에 /integrity 명령 등록\n' +
+    '  report effect <캠페인>                    비교군을 둔 캠페인의 효과 (대상군 − 비교군, 95% 신뢰구간; 캠페인 = 일정 이름 또는 letter:<번호>)',
   'cli.unknown_command': '알 수 없는 명령입니다: {command}',
   'cli.file_missing': '파일을 읽을 수 없습니다: {path}',
   'cli.migrated': '데이터베이스가 최신입니다 (이번에 적용: {applied}).',
@@ -227,7 +229,7 @@ export const ko = {
   'quiz.basis.unconfirmed': '조문 번호 확인 중',
   'help.pledge': '`/integrity pledge [show <서약>]`: 청렴 서약 읽고 서명하기',
   'help.pledge_officers': '`/integrity pledge open <서약> [대상] [기한 YYYY-MM-DD]`, `pledge status [서약]`, `pledge nonsigners <서약>`, `pledge close <캠페인 번호>`: 서약 캠페인 시작·현황·미서명자·종료',
-  'help.announce': '`/integrity announce [template holiday]`: 청렴 서한 작성·미리보기·발송 · `announce list|status <번호>|remind <번호>|cancel <번호>`',
+  'help.announce': '`/integrity announce [template holiday]`: 청렴 서한 작성·미리보기·발송 · `announce list|status <번호>|remind <번호>|cancel <번호>` · `announce mandatory`: 필수 서한 · `announce holdout 10% outcome participation|pledge_signing|topic_accuracy [topic <주제>] [weeks <주>]`: 효과 측정 (비교군은 서한을 받지 않음; 옵션은 template <이름> 뒤에도)',
   'pledge.sign_button': '서약합니다',
   'pledge.card.notification': '📜 서명을 기다리는 서약: {title}',
   'pledge.card.evidence': '버전 {version} · 서명하면 서명 시각, 사용한 계정, 보신 서약문의 SHA-256 지문이 증빙으로 기록됩니다',
@@ -423,7 +425,7 @@ export const ko = {
   'export.col.acknowledged': '확인',
   'export.col.ack_rate': '확인율(%)',
   'export.col.delivery_failed': '전달 실패',
-  'report.error.usage': '사용법: `report annual <연도>` (예: report annual 2026), `report plan [YYYY-MM-DD]`',
+  'report.error.usage': '사용법: `report annual <연도>` (예: report annual 2026), `report plan [YYYY-MM-DD]`, `report effect <캠페인>`',
   'report.error.year': '보고서를 만들 수 없는 연도입니다: {value}',
   'report.done': '📑 {year}년 청렴 활동 보고서: 참여율 {participation}, 퀴즈 발송일 {quizDays}일',
   'report.title': '{year}년 청렴 활동 보고서 (Probity)',
@@ -538,4 +540,5 @@ export const ko = {
   ...trainingKo,
   ...planKo,
   ...holdoutKo,
+  ...dashboardKo,
 } as const;

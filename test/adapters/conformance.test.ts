@@ -70,7 +70,7 @@ let h: Harness;
 async function drive(): Promise<void> {
   // A training reminder due now, and a session whose title is at the longest a record takes.
   const schedules = ['schedules:', '  - name: training-reminder', '    kind: training_reminder', '    cron: "30 9 * * 1-5"', '    audience: all', '    delivery: dm'].join('\n');
-  h = await createHarness({ contentDirs: [SHIPPED_CONTENT], start: KST('2026-11-27', '09:30'), schedules, env: { PROBITY_TRAINING_REMINDER_FROM: '1' } });
+  h = await createHarness({ contentDirs: [SHIPPED_CONTENT], start: KST('2026-11-27', '09:30'), schedules, env: { PROBITY_TRAINING_REMINDER_FROM: '1', PROBITY_PUBLIC_URL: 'https://probity.city.example' } });
   await recordLedger(h.services.db, [{ row: 2, employeeNo: '1001', day: '2026-04-10', title: filled(TRAINING_TITLE_MAX, HOSTILE), kind: 'face_to_face', minutes: 60 }], { nowIso: KST('2026-11-27', '09:00'), actorLabel: 'test', source: 'test' });
   // The example plan, its owners moved to the fixture roster's departments.
   const plan = readFileSync('examples/plan.yaml', 'utf8').replace(/owner: \S+/g, 'owner: 행정국/감사과').replace(/ {4}member: .*\n/g, '');
@@ -89,9 +89,8 @@ async function drive(): Promise<void> {
         ['announce', 'holdout', '0.2', 'outcome', 'participation'], ['report', 'effect'], ['report', 'effect', 'nope'],
       ],
     ],
-    ['2001', [['help'], ['stats'], ['announce', 'list'], ['letters'], ['status'], ['stats', 'training']]],
-    ['2001', [['help'], ['stats'], ['announce', 'list'], ['letters'], ['status'], ['plan', 'checkin'], ['plan', 'status'], ['plan', 'checkin', 'S1-1-1', 'at_risk']]],
-    ['1001', [['plan'], ['plan', 'checkin'], ['plan', 'bogus']]],
+    ['2001', [['help'], ['stats'], ['announce', 'list'], ['letters'], ['status'], ['stats', 'training'], ['plan', 'checkin'], ['plan', 'status'], ['plan', 'checkin', 'S1-1-1', 'at_risk'], ['dashboard']]],
+    ['1001', [['plan'], ['plan', 'checkin'], ['plan', 'bogus'], ['dashboard']]],
     ['3001', [['plan', 'status'], ['plan', 'status', '행정국'], ['report', 'plan'], ['report', 'plan', '2026-06-30']]],
   ];
   let presses = 0;
@@ -195,7 +194,7 @@ function longPlan(): PlanProgress {
         const node: PlanNode = { ...base, id: `S${s}-${c}-${k}`, parent: `S${s}-${c}`, level: 'task', title: title(HOSTILE), owner: '행정국/감사과', due: '2026-12-15', milestones: ['03-31', '06-30', '09-30', '12-15'].map((d) => ({ due: `2026-${d}`, label: both(() => filled(PLAN_TEXT_MAX, HOSTILE)) })), indicator: { name: both(() => filled(PLAN_TEXT_MAX, HOSTILE)), target: 100, unit: '%', metric: 'pledge_completion' } };
         nodes.push(node);
         const checkin = { id: tasks.length + 1, plan_task_id: tasks.length + 1, plan_slug: 'p', task_key: node.id, period: '2026-11', status: 'at_risk', progress: 40, note: filled(NOTE_MAX, HOSTILE), evidence: filled(EVIDENCE_MAX, HOSTILE), answered_by: 1, day: '2026-11-27', created_at: '' };
-        tasks.push({ task: { id: tasks.length + 1, key: node.id, node, departmentId: 1, departmentPath: '행정국/감사과', ownerMemberId: null }, checkin, status: 'late', progress: 40, overdue: true, metric: { metric: 'pledge_completion', value: 12.5, target: 100, below: true } });
+        tasks.push({ task: { id: tasks.length + 1, key: node.id, node, departmentId: 1, departmentPath: '행정국/감사과', ownerMemberId: null }, checkin, status: 'late', progress: 40, overdue: true, missed: { ...node.milestones[2]!, target: 75 }, metric: { metric: 'pledge_completion', value: 12.5, target: 100, below: true } });
       }
     }
   }

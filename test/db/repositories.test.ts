@@ -35,6 +35,8 @@ describe.each(DIALECTS)('%s', (dialect) => {
       'announcements',
       'audit_log',
       'campaigns',
+      'dashboard_links',
+      'dashboard_sessions',
       'deliveries',
       'departments',
       'holdout_assignments',

@@ -1,39 +1,13 @@
 /** The statistics benchmark keeps working: a small seed, then timed reports ending with the JSON line. */
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '../support/databases.js';
-import { ROOT, tempDir } from './support.js';
+import { benchTarget, lastJson } from './benchSupport.js';
 
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const sqlitePath = join(tempDir(), 'bench-stats.sqlite');
-// A database of its own, never the developer's probity_bench_stats.
-const pgDatabase = `probity_bench_e2e_${randomBytes(4).toString('hex')}`;
+const target = benchTarget('bench_e2e');
+const { sqlitePath, pgDatabase } = target;
+const bench = target.run;
 
-function bench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: process.env['HOME'], ...(TEST_DATABASE_URL ? { TEST_DATABASE_URL } : {}) };
-    const child = spawn(TSX, [join(ROOT, 'bench', 'run.ts'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, number | null>;
-
-afterAll(async () => {
-  if (!TEST_DATABASE_URL) return;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
-  await admin.end();
-});
+afterAll(() => target.drop());
 
 describe('npm run bench -- seed / stats (small)', () => {
   it('seeds a small organisation and times the reports on every configured database', async () => {

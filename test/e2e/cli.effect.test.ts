@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newcombe } from '../../src/features/holdout/effect.js';
-import { run, tempDir } from './support.js';
+import { query, run, tempDir } from './support.js';
 
 describe('npm run cli -- report effect', () => {
   const dir = tempDir();
@@ -59,5 +59,13 @@ describe('npm run cli -- report effect', () => {
     const refused = await run('cli', ['report', 'effect', 'weekly-nudge'], { env });
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('pledge-reminder: 신규 임용자 청렴 서약은 법정 의무');
+  });
+
+  it('refuses a new campaign on an unknown topic before its schedule is saved, so a running Probity does not send it to everyone', async () => {
+    writeFileSync(schedules, 'schedules:\n  - name: weekly-nudge\n    kind: nudge\n    cron: "0 14 * * 3"\n    holdout: 0.3\n    outcome: participation\n    weeks: 4\n    start: 2026-03-02\n  - name: gift-nudges\n    kind: nudge\n    cron: "0 14 * * 4"\n    holdout: 0.1\n    outcome: topic_accuracy\n    topic: bribes\n');
+    const refused = await run('cli', ['report', 'effect', 'weekly-nudge'], { env });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('gift-nudges: 퀴즈 주제 `topic` "bribes"');
+    expect(query<{ name: string }>(db, "SELECT name FROM schedules WHERE name = 'gift-nudges'")).toEqual([]);
   });
 });

@@ -36,6 +36,9 @@ describe('npm start: the integrity plan tracker in the console', () => {
       '.',
       'DOC-0001',
       '/integrity plan checkin S3-2-1 위험',
+      // Without a form, as where none opens: the progress and a note after the status.
+      '/as 1006',
+      '/integrity plan checkin S2-1-3 순조 60 업체 면담 완료',
       '/as 1001',
       '/integrity plan',
       '/integrity plan status',
@@ -50,16 +53,18 @@ describe('npm start: the integrity plan tracker in the console', () => {
     expect(out).toContain('S3-2-1 민원 응대 청렴 점검');
     expect(out).toMatch(/정성실 님 대신 S3-2-1 \d{4}-\d{2} 점검을 기록했습니다: 위험 35%/);
     expect(out).toMatch(/S3-2-1 과제의 \d{4}-\d{2} 점검은 이미 기록되어 있습니다/);
+    expect(out).toMatch(/✅ S2-1-3 \d{4}-\d{2} 점검을 기록했습니다: 순조 60%/);
     const [employee = '', officer = ''] = out.split('> /as 1001')[1]!.split('> /as 1002');
     expect(employee).toContain('■ 🗂️');
     expect(employee).not.toContain('민원 응대 점검 일정 재조정');
     expect(employee).toContain('권한이 없');
     expect(officer).toContain('민원 응대 점검 일정 재조정');
     expect(officer).toContain('근거: DOC-0001');
+    expect(officer).toContain('업체 면담 완료');
     // The linked indicator read from the statistics: nobody has answered a quiz, so it is flagged.
     expect(officer).toContain('⚠️ 지표 미달: 퀴즈 참여율 0.0% (목표 80%)');
     expect(officer.match(/📎 .*probity-plan-integrity-plan-\d{4}-[\d-]+\.(xlsx|md|html)/g)).toHaveLength(3);
-    expect(query<{ n: number }>(file, 'SELECT COUNT(*) AS n FROM plan_checkins')[0]!.n).toBe(1);
+    expect(query<{ n: number }>(file, 'SELECT COUNT(*) AS n FROM plan_checkins')[0]!.n).toBe(2);
 
     // The same report from the command line, as of a day, into a folder.
     const day = `${year}-12-31`;
@@ -70,6 +75,6 @@ describe('npm start: the integrity plan tracker in the console', () => {
     const sheets = await readXlsx(readFileSync(join(dir, `probity-plan-integrity-plan-${year}-${day}.xlsx`)));
     expect(sheets.map((s) => s.name)).toEqual(['요약', 'S1 청렴 문화 확산', 'S2 부패 위험 관리', 'S3 청렴 체감도 향상']);
     expect((await run('cli', ['report', 'plan', 'tomorrow'], { env })).stderr).toContain('"tomorrow"');
-    expect(query<{ action: string }>(file, "SELECT action FROM audit_log WHERE action LIKE 'plan.%' OR action = 'report.plan' ORDER BY id").map((a) => a.action)).toEqual(['plan.load', 'plan.checkin', 'plan.status', 'report.plan', 'report.plan']);
+    expect(query<{ action: string }>(file, "SELECT action FROM audit_log WHERE action LIKE 'plan.%' OR action = 'report.plan' ORDER BY id").map((a) => a.action)).toEqual(['plan.load', 'plan.checkin', 'plan.checkin', 'plan.status', 'report.plan', 'report.plan']);
   }, 120_000);
 });

@@ -124,6 +124,8 @@ const MATRIX: Row[] = [
   cmd('plan checkin S1-1-1 at_risk', { employee: 'refused:plan.error.not_owner', manager: 'ok', hr: 'refused:plan.error.not_owner', admin: 'refused:plan.error.not_owner' }),
   cmd('plan status', AUTHORS, 'plan.status'),
   cmd('report plan', OPERATORS, 'report.plan'),
+  // The web dashboard's sign-in link (issue 13): this harness has no PROBITY_PUBLIC_URL, so no link either.
+  cmd('dashboard', { employee: 'forbidden', manager: 'refused:dashboard.error.no_public_url', hr: 'refused:dashboard.error.no_public_url', admin: 'refused:dashboard.error.no_public_url' }),
   cmd('schedule', OPERATORS),
   cmd('schedule list', OPERATORS),
   cmd('schedule pause daily-quiz', OPERATORS, 'schedule.pause'),

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { composers, planners } from '../../src/app.js';
+import { runCli } from '../../src/cli.js';
 import { importRoster } from '../../src/features/people/roster.import.js';
 import { toSchedule } from '../../src/scheduler/schedules.repository.js';
 import type { Reply } from '../../src/engine/reply.js';
@@ -53,7 +54,7 @@ async function heldOutNos(key: string): Promise<string[]> {
   return rows.map((r) => r.employee_no!);
 }
 
-async function deliveredNos(kind: 'quiz' | 'nudge' | 'announcement'): Promise<string[]> {
+async function deliveredNos(kind: 'quiz' | 'nudge' | 'announcement' | 'announcement_reminder'): Promise<string[]> {
   const rows = await h.services.db
     .selectFrom('deliveries')
     .innerJoin('job_runs', 'job_runs.id', 'deliveries.job_run_id')
@@ -72,21 +73,24 @@ async function answerQuiz(no: string): Promise<void> {
 }
 
 describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
-  it('GIVEN a quiz schedule holding out 25% THEN each department holds out 3 of 13, the planner skips them, the split is kept, and officers see the effect', async () => {
+  it('GIVEN a quiz schedule holding out 25% THEN each department holds out 3 or 4 of 13, the planner skips them, the split is kept, and officers see the effect', async () => {
     h = await createHarness({ dialect, roster: ROSTER, start: KST('2026-11-30', '08:50'), schedules: schedules('0.25'), env: { PROBITY_MIN_GROUP_SIZE: '5' } });
     const scheduler = new Scheduler(h.services, planners);
     h.clock.set(KST('2026-11-30', '09:00'));
     await scheduler.runDue();
     const heldOut = await heldOutNos('schedule:daily-quiz');
-    expect(heldOut.filter((no) => no.startsWith('1') || no === '3001')).toHaveLength(3);
-    expect(heldOut.filter((no) => no.startsWith('5') || no === '4001')).toHaveLength(3);
+    // 0.25 · 13 = 3.25 in each department, 0.25 · 26 = 6.5 in all.
+    const auditHeld = heldOut.filter((no) => no.startsWith('1') || no === '3001').length;
+    expect([3, 4]).toContain(auditHeld);
+    expect([3, 4]).toContain(heldOut.length - auditHeld);
+    expect([6, 7]).toContain(heldOut.length);
     expect(await deliveredNos('quiz')).toEqual(EVERYONE.filter((no) => !heldOut.includes(no)).sort());
 
     await scheduler.stop();
 
     // A restart and a roster change: one member moves to 복지국, a newcomer joins 감사과. Nobody
-    // already assigned moves; the newcomer is assigned within 감사과 (round(0.25 · 14) = 4: held
-    // out); the held-out still get nothing.
+    // already assigned moves; the newcomer is assigned within 감사과 (3 or 4 of its 14 held out);
+    // the held-out still get nothing.
     const moved = '1000';
     const changedRoster = ROSTER.replace(`${moved},감사0,a0@city.example,행정국/감사과`, `${moved},감사0,a0@city.example,복지국`) + '\n1100,신입,new@city.example,행정국/감사과,employee,ko';
     expect((await importRoster(h.services.db, changedRoster, { sync: false, skipInvalid: false, today: '2026-11-30', nowIso: h.clock.now().toISOString(), actorLabel: 'test' })).imported).toBe(true);
@@ -94,25 +98,30 @@ describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
     h.clock.set(KST('2026-12-01', '09:00'));
     await restarted.runDue();
     await restarted.stop();
-    expect(await heldOutNos('schedule:daily-quiz')).toEqual([...heldOut, '1100'].sort());
+    const after = await heldOutNos('schedule:daily-quiz');
+    expect(after.filter((no) => !heldOut.includes(no))).toEqual(after.includes('1100') ? ['1100'] : []);
+    expect(after).toEqual(expect.arrayContaining(heldOut));
+    expect([3, 4]).toContain(auditHeld + (after.includes('1100') ? 1 : 0));
     expect(Number((await h.services.db.selectFrom('holdout_assignments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBe(EVERYONE.length + 1);
-    expect((await deliveredNos('quiz')).filter((no) => heldOut.includes(no) || no === '1100')).toEqual([]);
+    expect((await deliveredNos('quiz')).filter((no) => after.includes(no))).toEqual([]);
 
     // Every treated member takes the quiz; one of the held-out does so on their own.
-    for (const no of EVERYONE.filter((n) => !heldOut.includes(n))) await answerQuiz(no);
-    await answerQuiz(heldOut[0]!);
+    const treated = [...EVERYONE, '1100'].filter((n) => !after.includes(n));
+    for (const no of treated) await answerQuiz(no);
+    await answerQuiz(after[0]!);
 
     expect(errorOf(await h.command('1000', 'report', 'effect', 'daily-quiz'))).toBe('error.forbidden');
     const shown = textOf(await h.command('3001', 'report', 'effect', 'daily-quiz'));
-    const expected = newcombe(20, 20, 1, 7);
-    expect(shown).toContain('100.0% (20/20명, 배정 20명)');
-    expect(shown).toContain('14.3% (1/7명, 배정 7명)');
+    const [nt, nh] = [treated.length, after.length];
+    const expected = newcombe(nt, nt, 1, nh);
+    expect(shown).toContain(`100.0% (${nt}/${nt}명, 배정 ${nt}명)`);
+    expect(shown).toContain(`${(100 / nh).toFixed(1)}% (1/${nh}명, 배정 ${nh}명)`);
     expect(shown).toContain(`+${(Math.round(expected.estimate * 1000) / 10).toFixed(1)}%p (95% 신뢰구간 +${(Math.round(expected.lower * 1000) / 10).toFixed(1)} ~ +${(Math.round(expected.upper * 1000) / 10).toFixed(1)}%p)`);
     expect(shown).toContain('2026-11-30 ~ 2026-12-13');
     expect(await h.services.db.selectFrom('audit_log').select('action').where('action', '=', 'report.effect').execute()).toHaveLength(1);
 
     // Below the minimum group size nothing is estimated.
-    const source = { db: h.services.db, t: translator('ko'), today: '2026-12-01', config: { minGroupSize: 8 } };
+    const source = { db: h.services.db, t: translator('ko'), today: '2026-12-01', config: { minGroupSize: nh + 1 } };
     expect((await effectReport(source, 'daily-quiz')).comparison.difference).toBeNull();
     expect(errorOf(await h.command('3001', 'report', 'effect', 'weekly-nudge'))).toBe('holdout.report.unknown');
 
@@ -121,6 +130,18 @@ describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
     expect((await syncScheduleCampaigns(h.services.db, changed, h.services.content.topics, h.clock.now().toISOString())).map((p) => p.code)).toEqual(['holdout.error.redeclared']);
     const same = parseSchedules(schedules('0.25'), 'Asia/Seoul').schedules;
     expect(await syncScheduleCampaigns(h.services.db, same, h.services.content.topics, h.clock.now().toISOString())).toEqual([]);
+    expect(textOf(await h.command('3001', 'report', 'effect', 'daily-quiz'))).not.toContain('비교군도 이 일정을 받을 수 있어');
+
+    // The holdout taken off the schedule: the held-out are sent it again, and the report says so.
+    const plain = parseSchedules(schedules('0.25').replace(/    holdout: .*\n    outcome: .*\n    weeks: .*\n/, ''), 'Asia/Seoul').schedules;
+    expect(plain[0]?.holdout).toBeUndefined();
+    expect(await syncScheduleCampaigns(h.services.db, plain, h.services.content.topics, h.clock.now().toISOString())).toEqual([]);
+    const later = new Scheduler(h.services, planners);
+    h.clock.set(KST('2026-12-02', '09:00'));
+    await later.runDue();
+    await later.stop();
+    expect(await deliveredNos('quiz')).toEqual(expect.arrayContaining(after));
+    expect(textOf(await h.command('3001', 'report', 'effect', 'daily-quiz'))).toContain('비교군도 이 일정을 받을 수 있어');
   });
 
   it('GIVEN a nudge series measured on topic accuracy THEN the held-out get no nudge and the report counts each person\'s first answer on the topic in the window', async () => {
@@ -177,10 +198,26 @@ describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
     await h.press('3001', sendButton);
     await h.press('3001', sendButton);
     const heldOut = await heldOutNos('letter:1');
-    // round(0.1 · 13) in each of the two departments.
-    expect(heldOut).toHaveLength(2);
+    // 0.1 · 13 = 1.3 in each of the two departments, 2.6 in all.
+    expect([2, 3]).toContain(heldOut.length);
     expect(await deliveredNos('announcement')).toEqual(EVERYONE.filter((no) => !heldOut.includes(no)).sort());
-    expect((await h.services.db.selectFrom('announcements').select(['recipients', 'mandatory']).executeTakeFirstOrThrow())).toEqual({ recipients: EVERYONE.length - 2, mandatory: 0 });
+    expect((await h.services.db.selectFrom('announcements').select(['recipients', 'mandatory']).executeTakeFirstOrThrow())).toEqual({ recipients: EVERYONE.length - heldOut.length, mandatory: 0 });
+    // Nor are they reminded of it, or counted in its acknowledgement, or able to acknowledge it.
+    expect(textOf(await h.command('3001', 'announce', 'remind', '1'))).toContain(String(EVERYONE.length - heldOut.length));
+    expect(await deliveredNos('announcement_reminder')).toEqual(EVERYONE.filter((no) => !heldOut.includes(no)).sort());
+    expect(textOf(await h.command('3001', 'announce', 'status', '1'))).toContain(`0/${EVERYONE.length - heldOut.length}`);
+  });
+
+  it('GIVEN a scheduled letter with a holdout WHEN it is cancelled THEN there is no effect to report', async () => {
+    h = await createHarness({ dialect, roster: ROSTER, start: KST('2026-11-30', '10:00') });
+    const reply = await h.command('3001', 'announce', 'holdout', '0.2', 'outcome', 'participation');
+    if (reply.kind !== 'form') throw new Error(`expected a form: ${textOf(reply)}`);
+    const values = Object.fromEntries(reply.form.fields.map((f) => [f.id, f.initial ?? '']));
+    const preview = await h.submit('3001', reply.form.id, { ...values, title: '청렴 당부', body: '본문입니다.', audience: 'all', send: '2026-12-02 10:00' });
+    await h.press('3001', buttonsOf(preview).find((b) => b.actionId.includes('send'))!);
+    expect(textOf(await h.command('3001', 'report', 'effect', 'letter:1'))).toContain('효과 보고서: letter:1');
+    expect(textOf(await h.command('3001', 'announce', 'cancel', '1'))).toContain('#1');
+    expect(errorOf(await h.command('3001', 'report', 'effect', 'letter:1'))).toBe('holdout.report.cancelled');
   });
 
   it('GIVEN a quiz schedule with topic weights THEN its treated members are asked on the weighted topic, and the weights belong to the declaration', async () => {
@@ -198,13 +235,26 @@ describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
       expect(await composers['quiz']!(h.services, { delivery, jobRun, schedule, member, platform: 'console' })).not.toBeNull();
     }
     const topics = await h.services.db.selectFrom('quiz_assignments').innerJoin('questions', 'questions.id', 'quiz_assignments.question_id').select('questions.topic').execute();
-    expect(topics).toHaveLength(EVERYONE.length - 6);
+    expect(topics).toHaveLength(EVERYONE.length - (await heldOutNos('schedule:daily-quiz')).length);
     expect(new Set(topics.map((t) => t.topic))).toEqual(new Set(['budget-execution']));
     // Changing the weights of a campaign under way is changing its declaration.
     const changed = parseSchedules(weighted.replace('graft-act: 0', 'graft-act: 1'), 'Asia/Seoul').schedules;
     expect((await syncScheduleCampaigns(h.services.db, changed, h.services.content.topics, h.clock.now().toISOString())).map((p) => p.code)).toEqual(['holdout.error.redeclared']);
     const unknownTopic = parseSchedules(weighted.replace('graft-act: 0', 'bribes: 2').replace('daily-quiz', 'other-quiz'), 'Asia/Seoul').schedules;
     expect((await syncScheduleCampaigns(h.services.db, unknownTopic, h.services.content.topics, h.clock.now().toISOString())).map((p) => p.code)).toEqual(['holdout.error.topic_unknown']);
+  });
+
+  it('GIVEN the help THEN officers are told the letter options and the effect report, in Korean and English; employees are not', async () => {
+    h = await createHarness({ dialect, roster: `${ROSTER}\n6001,Kim,kim@city.example,복지국,hr,en` });
+    const help = textOf(await h.command('3001', 'help'));
+    expect(help).toContain('`announce mandatory`: 필수 서한');
+    expect(help).toContain('`announce holdout 10% outcome participation|pledge_signing|topic_accuracy [topic <주제>] [weeks <주>]`');
+    expect(help).toContain('`/integrity report effect <캠페인>`');
+    const english = textOf(await h.command('6001', 'help'));
+    expect(english).toContain('`announce mandatory`: a mandatory letter');
+    expect(english).toContain('`announce holdout 10% outcome');
+    expect(textOf(await h.command('1000', 'help'))).not.toMatch(/holdout|report effect/);
+    expect(textOf(await h.command('3001', 'report'))).toContain('`report effect <캠페인>`');
   });
 
   it('refuses a holdout on the pledge reminder, on other kinds and on channel posts, naming the schedule', () => {
@@ -215,5 +265,15 @@ describe.each(DIALECTS)('%s: holdout groups', (dialect) => {
     expect(parseSchedules(entry('nudge').replace('holdout: 0.1', 'topicWeights: { graft-act: 2 }\n    holdout: 0.1'), 'Asia/Seoul').problems.map((p) => p.code)).toEqual(['holdout.error.weights_kind']);
     expect(parseSchedules(entry('quiz').replace(/    holdout: 0.1\n    outcome: participation\n/, '    topicWeights: { graft-act: 2 }\n'), 'Asia/Seoul').problems.map((p) => p.code)).toEqual(['holdout.error.weights_without_holdout']);
     expect(parseSchedules(entry('nudge'), 'Asia/Seoul').schedules[0]?.holdout).toEqual({ fraction: 0.1, outcome: 'participation', topic: null, weeks: 4, start: null });
+  });
+});
+
+describe('npm run cli -- help', () => {
+  it('names report effect in Korean and English', async () => {
+    for (const [locale, line] of [['ko', 'report effect <캠페인>'], ['en', 'report effect <campaign>']] as const) {
+      const out: string[] = [];
+      expect(await runCli(['help'], { out: (s) => out.push(s), err: (s) => out.push(s) }, { DATABASE_URL: 'sqlite:unused.sqlite', PROBITY_LOCALE: locale })).toBe(0);
+      expect(out.join('\n')).toContain(line);
+    }
   });
 });

@@ -4,9 +4,11 @@
  * answers (memberOutcomes) and the comparison with its Newcombe interval (compareGroups).
  *
  * Simulated populations (200 seeded runs of 600 members in 8 departments, 30% held out, outcome
- * participation, 50% base rate): with a true effect of +10 points the 95% interval covered it in
- * 185/200 runs (and excluded 0 in 119/200); with no effect it covered 0 in 192/200 runs. Mean
- * interval width: 17 points.
+ * participation, 50% base rate, 180 held out and 420 treated in every run): with a true effect of
+ * +10 points the 95% interval covered it in 189/200 runs (and excluded 0 in 117/200); with no effect
+ * it covered 0 in 192/200 runs. Mean interval width: 17 points. In 200 runs of an organisation of 70
+ * small teams (3 to 9 members, the smallest answering twice as often, 10% held out, no effect) it
+ * covered 0 in 193/200.
  */
 import { describe, expect, it } from 'vitest';
 import { compareGroups, newcombe } from '../../src/features/holdout/effect.js';
@@ -22,12 +24,42 @@ const roster = (sizes: readonly number[]): Candidate[] => {
 };
 
 describe('assignHoldout', () => {
-  it('holds out round(fraction · n) in every department', () => {
-    const members = roster([10, 7, 3, 1, 40]);
+  it('holds out floor or ceil of fraction · n in every department, and fraction · N overall', () => {
+    const sizes = [10, 7, 3, 1, 40];
+    const members = roster(sizes);
     const assigned = assignHoldout('schedule:weekly-nudge', 0.2, members, []);
     expect(assigned).toHaveLength(61);
     const heldOut = (d: number) => assigned.filter((a) => a.departmentId === d && a.heldOut).length;
-    expect([1, 2, 3, 4, 5].map(heldOut)).toEqual([2, 1, 1, 0, 8]);
+    sizes.forEach((n, d) => expect([Math.floor(0.2 * n), Math.ceil(0.2 * n)]).toContain(heldOut(d + 1)));
+    expect([heldOut(1), heldOut(5)]).toEqual([2, 8]);
+    expect([12, 13]).toContain(assigned.filter((a) => a.heldOut).length);
+  });
+
+  it('holds out the declared share of an organisation of small teams', () => {
+    // 40 teams of 3 to 8: rounding each team on its own would hold out nobody at 5% and 12% at 10%.
+    const sizes = Array.from({ length: 40 }, (_, i) => 3 + (i % 6));
+    const members = roster(sizes);
+    for (const fraction of [0.05, 0.1]) {
+      const held = assignHoldout('schedule:small-teams', fraction, members, []).filter((a) => a.heldOut).length;
+      expect(Math.abs(held - fraction * members.length)).toBeLessThan(1);
+    }
+  });
+
+  it('gives every member the same chance of being held out, whatever the size of their department', () => {
+    // Over 400 campaigns, members of two-person teams are held out as often as those of a team of 20.
+    const members = roster([2, 2, 2, 2, 2, 20]);
+    const small = { held: 0, seen: 0 };
+    const large = { held: 0, seen: 0 };
+    for (let c = 0; c < 400; c++) {
+      for (const a of assignHoldout(`letter:${c}`, 0.1, members, [])) {
+        const group = a.departmentId === 6 ? large : small;
+        group.seen++;
+        if (a.heldOut) group.held++;
+      }
+    }
+    expect(small.held / small.seen).toBeGreaterThan(0.07);
+    expect(small.held / small.seen).toBeLessThan(0.13);
+    expect(large.held / large.seen).toBeCloseTo(0.1, 2);
   });
 
   it('is the same on every run and differs between campaigns', () => {
@@ -91,6 +123,22 @@ function simulate(run: number, base: number, effect: number) {
   return compareGroups(assigned, outcomes, 5);
 }
 
+/**
+ * An organisation of small teams whose quiz habits differ: 70 teams of 3 to 9 (420 members), teams
+ * of 3 or 4 answering with probability 0.8 and larger ones 0.4, 10% held out, no effect at all. The
+ * real assignment, outcome and comparison as above.
+ */
+function simulateSmallTeams(run: number) {
+  const sizes = Array.from({ length: 70 }, (_, i) => 3 + (i % 7));
+  const members = roster(sizes);
+  const assigned = assignHoldout(`letter:${run}`, 0.1, members, []);
+  const random = seededRandom(`teams:${run}`);
+  const start = '2026-03-02';
+  const answers = assigned.flatMap((a) => (random() < (sizes[a.departmentId - 1]! <= 4 ? 0.8 : 0.4) ? [{ memberId: a.memberId, day: start, topic: 'gifts', correct: true }] : []));
+  const outcomes = memberOutcomes({ outcome: 'participation', topic: null }, { from: start, to: addDays(start, 28) }, assigned.map((a) => a.memberId), { answers, signatures: [] });
+  return compareGroups(assigned, outcomes, 5);
+}
+
 describe('the effect estimate on simulated populations', () => {
   const RUNS = 200;
   const coverage = (effect: number) => {
@@ -101,9 +149,9 @@ describe('the effect estimate on simulated populations', () => {
       const { difference, treated, heldOut } = simulate(run, 0.5, effect);
       if (difference && (difference.lower > 0 || difference.upper < 0)) excludesZero++;
       if (difference) width += (difference.upper - difference.lower) / RUNS;
-      // round(0.3 · n) per department: 36 + 27 + 24 + 23 + 21 + 20 + 17 + 14.
-      expect(heldOut.assigned).toBe(182);
-      expect(treated.assigned).toBe(418);
+      // 0.3 · 600: each department floor or ceil of 0.3 · n, 180 in all.
+      expect(heldOut.assigned).toBe(180);
+      expect(treated.assigned).toBe(420);
       if (difference && difference.lower <= effect && effect <= difference.upper) covered++;
     }
     return { covered, excludesZero, width };
@@ -121,6 +169,16 @@ describe('the effect estimate on simulated populations', () => {
     const { covered, excludesZero } = coverage(0);
     expect(covered).toBeGreaterThanOrEqual(183);
     expect(excludesZero).toBe(RUNS - covered);
+  });
+
+  it('shows no effect when there is none in an organisation of small teams that differ (every team can be held out)', () => {
+    let covered = 0;
+    for (let run = 0; run < RUNS; run++) {
+      const { difference, heldOut } = simulateSmallTeams(run);
+      expect(heldOut.assigned).toBe(42);
+      if (difference && difference.lower <= 0 && 0 <= difference.upper) covered++;
+    }
+    expect(covered).toBeGreaterThanOrEqual(180);
   });
 
   it('shows nothing when a group is below the minimum group size', () => {

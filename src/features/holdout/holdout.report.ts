@@ -69,6 +69,11 @@ export async function effectReport(source: EffectSource, name: string | undefine
     const known = (await allCampaigns(source.db)).map((c) => nameOf(c.key));
     throw new UserError('holdout.report.unknown', { name, known: known.join(', ') || source.t('holdout.report.none') });
   }
+  // A letter cancelled before it went out reached nobody: there is nothing to compare.
+  const letter = /^letter:(\d+)$/.exec(campaign.key);
+  if (letter && (await source.db.selectFrom('announcements').select('status').where('id', '=', Number(letter[1])).executeTakeFirst())?.status === 'cancelled') {
+    throw new UserError('holdout.report.cancelled', { name: nameOf(campaign.key) });
+  }
   const assigned = await assignments(source.db, campaign.id);
   if (assigned.length === 0 || campaign.start_day === null) throw new UserError('holdout.report.not_started', { name });
   const window = outcomeWindow(campaign.start_day, campaign.weeks);
@@ -102,6 +107,8 @@ export function effectFields(t: Translator, report: EffectReport, today: Day, mi
   const notes = [t('holdout.report.method')];
   if (campaign.outcome === 'topic_accuracy') notes.push(t('holdout.report.measured_note'));
   if (today < window.to) notes.unshift(t('holdout.report.window_open', { to: addDays(window.to, -1) }));
+  // Its schedule no longer holds anyone out: from then on the held-out receive it too.
+  if (campaign.active !== 1) notes.unshift(t('holdout.report.retired'));
   return { title: t('holdout.report.title', { name: report.name }), fields: rows, notes };
 }
 

@@ -3,10 +3,14 @@
  * outcome), who is held out, and each member's outcome in the window after the start.
  *
  * Assignment is a SHA-256 of the campaign's key and the member's id, stratified by department: within
- * each department the members are sorted by that hash and the first round(fraction · n) are held out,
- * so every department's held-out share is as close to the fraction as its size allows. Recorded
- * assignments never change; members new to the campaign are added per department so that the
- * department's held-out count comes as close as it can to round(fraction · everyone assigned there).
+ * each department the members are sorted by that hash and the first k are held out, where k is
+ * fraction · n rounded down or up by systematic rounding over the departments (in an order and from a
+ * start drawn from the campaign's hash). So the organisation holds out fraction · N (to within one),
+ * every department floor or ceil of its share, and every member has the same chance, the fraction, of
+ * being held out whatever the size of their team: rounding each department on its own would hold
+ * nobody out of teams under 1 / (2 · fraction) and too many out of the others. Recorded assignments
+ * never change; members new to the campaign are added per department so that the department's
+ * held-out count comes as close as it can to its share of everyone assigned there.
  */
 import { createHash } from 'node:crypto';
 import type { MessageKey, Params } from '../../i18n/index.js';
@@ -103,6 +107,30 @@ export interface Assignment extends Candidate {
   hash: string;
 }
 
+/** A number in [0, 1) drawn from a hash. */
+const unit = (hash: string) => parseInt(hash.slice(0, 13), 16) / 2 ** 52;
+
+/**
+ * How many each department holds out: systematic rounding of fraction · n over the departments in a
+ * campaign-seeded order from a campaign-seeded start u, department k getting
+ * floor(u + fraction · N≤k) − floor(u + fraction · N<k), which is floor or ceil of fraction · n_k.
+ */
+export function departmentTargets(campaignKey: string, fraction: number, sizes: ReadonlyMap<number, number>): Map<number, number> {
+  const order = [...sizes.keys()].map((id) => ({ id, hash: createHash('sha256').update(`${campaignKey}\u0000department:${id}`).digest('hex') }));
+  order.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : a.id - b.id));
+  const start = unit(createHash('sha256').update(`${campaignKey}\u0000start`).digest('hex'));
+  // A whole share (0.2 · 10) must not fall a rounding error short of itself.
+  const upTo = (count: number) => Math.floor(start + fraction * count + 1e-9);
+  const targets = new Map<number, number>();
+  let before = 0;
+  for (const { id } of order) {
+    const after = before + sizes.get(id)!;
+    targets.set(id, upTo(after) - upTo(before));
+    before = after;
+  }
+  return targets;
+}
+
 /** Assignments for the candidates not yet recorded; the recorded ones are kept as they are. */
 export function assignHoldout(campaignKey: string, fraction: number, candidates: readonly Candidate[], recorded: readonly Omit<Assignment, 'hash'>[]): Assignment[] {
   const known = new Set(recorded.map((r) => r.memberId));
@@ -123,10 +151,11 @@ export function assignHoldout(campaignKey: string, fraction: number, candidates:
     seen.add(c.memberId);
     group(c.departmentId).fresh.push({ ...c, heldOut: false, hash: holdoutHash(campaignKey, c.memberId) });
   }
+  const targets = departmentTargets(campaignKey, fraction, new Map([...byDepartment].map(([id, g]) => [id, g.recorded + g.fresh.length])));
   const out: Assignment[] = [];
-  for (const g of byDepartment.values()) {
+  for (const [id, g] of byDepartment) {
     if (g.fresh.length === 0) continue;
-    const target = Math.round(fraction * (g.recorded + g.fresh.length));
+    const target = targets.get(id)!;
     const need = Math.min(Math.max(target - g.heldOut, 0), g.fresh.length);
     g.fresh.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : a.memberId - b.memberId));
     g.fresh.forEach((a, i) => out.push({ ...a, heldOut: i < need }));

@@ -4,7 +4,7 @@ import type { Translator } from '../../i18n/index.js';
 import type { Locale } from '../../i18n/locales.js';
 import { encodeAction } from '../../ui/actionId.js';
 import { buttons, context, text, type Block, type Message } from '../../ui/card.js';
-import { STATUSES, type PlanNode, type PlanStatus } from './plan.js';
+import { milestoneTargets, STATUSES, targetText, type PlanNode, type PlanStatus } from './plan.js';
 import { byConcern, type MetricReading, type PlanProgress, type TaskProgress } from './plan.progress.js';
 import type { Plan, PlanTask } from './plan.repository.js';
 
@@ -35,12 +35,18 @@ export function metricText(t: Translator, reading: MetricReading): string {
   return t(reading.below ? 'plan.metric.below' : 'plan.metric.value', { metric: t(`plan.metric.${reading.metric}`), value, target: `${reading.target}%` });
 }
 
+/** A milestone passed with less progress than it expects: why the task counts late. */
+export function missedText(t: Translator, locale: Locale, p: TaskProgress, max = MILESTONE_SHOWN): string {
+  return p.missed ? t('plan.milestone.missed', { day: p.missed.due, label: cut(p.missed.label[locale], max), target: p.missed.target, progress: p.progress }) : '';
+}
+
 function taskLine(t: Translator, locale: Locale, p: TaskProgress, withNotes: boolean): string {
   const node = p.task.node;
   const parts = [`${EMOJI[p.status ?? 'none']} **${node.id}** ${node.title[locale]} — ${statusLabel(t, p.status)} ${p.progress}%`];
   const facts = [p.task.departmentPath, t('plan.due', { day: node.due ?? '–' })];
-  if (node.indicator) facts.push(`${node.indicator.name[locale]} ${node.indicator.target}${node.indicator.unit}`);
+  if (node.indicator) facts.push(`${node.indicator.name[locale]} ${targetText(node.indicator, locale)}`);
   parts.push(`   ${facts.join(' · ')}`);
+  if (p.missed) parts.push(`   ${missedText(t, locale, p)}`);
   if (p.metric) parts.push(`   ${p.metric.below ? '⚠️ ' : ''}${metricText(t, p.metric)}`);
   if (withNotes && p.checkin) {
     parts.push(`   ${t('plan.checkin.line', { period: p.checkin.period, day: p.checkin.day })}${p.checkin.note ? `: ${cut(p.checkin.note.replace(/\s+/g, ' '), NOTE_SHOWN)}` : ''}`);
@@ -110,8 +116,9 @@ export interface Owed {
 
 function taskSummary(t: Translator, locale: Locale, node: PlanNode, path: string): string {
   const lines = [`**${node.id} ${node.title[locale]}**`, `${path} · ${t('plan.due', { day: node.due ?? '–' })}`];
-  if (node.milestones.length > 0) lines.push(node.milestones.map((m) => `${m.due.slice(5)} ${cut(m.label[locale], MILESTONE_SHOWN)}`).join(' · '));
-  if (node.indicator) lines.push(`${node.indicator.name[locale]}: ${node.indicator.target}${node.indicator.unit}`);
+  const targets = milestoneTargets(node.milestones);
+  if (node.milestones.length > 0) lines.push(node.milestones.map((m, i) => `${m.due.slice(5)} ${cut(m.label[locale], MILESTONE_SHOWN)} (${targets[i]}%)`).join(' · '));
+  if (node.indicator) lines.push(`${node.indicator.name[locale]}: ${targetText(node.indicator, locale)}`);
   return lines.join('\n');
 }
 
@@ -143,8 +150,7 @@ export function checkinForm(t: Translator, locale: Locale, task: PlanTask, statu
     ],
   };
   const intro = `${taskSummary(t, locale, task.node, task.departmentPath)}${forWhom ? `\n${t('plan.form.for_owner', { name: forWhom })}` : ''}`;
-  return form(value, {
-    text: t('plan.form.unavailable', { task: task.key, status }),
-    card: { title: value.title, blocks: [text(intro), context(t('plan.form.unavailable', { task: task.key, status }))] },
-  });
+  // Where a button cannot open a form (Discord), the command does: in Korean with the Korean word it accepts.
+  const unavailable = t('plan.form.unavailable', { task: task.key, status: locale === 'ko' ? statusLabel(t, status) : status });
+  return form(value, { text: unavailable, card: { title: value.title, blocks: [text(intro), context(unavailable)] } });
 }

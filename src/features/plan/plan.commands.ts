@@ -1,6 +1,6 @@
 /**
- * The plan from the command line (`plan check <file>`, `plan load <file>`, `report plan [<date>]`),
- * at start (PROBITY_PLAN_FILE), and the planning group's report in chat (`/integrity report plan`).
+ * The plan from the command line (`plan check <file>`, `plan load <file>`, `report plan [<date>]`)
+ * and the planning group's report in chat (`/integrity report plan`).
  * A plan with any problem is refused whole, each problem naming the file, the item and the field.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -15,9 +15,9 @@ import type { Locale } from '../../i18n/locales.js';
 import { recordAudit } from '../people/people.repository.js';
 import { statsOptions, type StatsSource } from '../stats/exports.js';
 import type { Attachment } from '../../ui/card.js';
-import type { PlanProblem } from './plan.js';
+import type { PlanFile, PlanProblem } from './plan.js';
 import { tasksOf } from './plan.js';
-import { activePlan, checkPlan, loadPlan, type LoadOutcome } from './plan.repository.js';
+import { activePlan, checkPlan, loadPlan, unaskedTasks, type LoadOutcome } from './plan.repository.js';
 import { planReport } from './plan.report.js';
 
 export interface PlanIo {
@@ -31,7 +31,7 @@ export function formatPlanProblems(locale: Locale, file: string, problems: reado
     .join('\n');
 }
 
-/** A plan that cannot be loaded at start stops it, like a bad schedule. */
+/** A plan that cannot be loaded: every problem, each naming the file, the item and the field. */
 export class PlanError extends Error {
   constructor(message: string) {
     super(message);
@@ -39,9 +39,26 @@ export class PlanError extends Error {
   }
 }
 
+/** The file's text, or the problem with it: missing, not a readable file, not UTF-8 (a file saved as EUC-KR, say). */
+function readText(file: string): { text?: string; problem?: PlanProblem } {
+  if (!existsSync(file)) return { problem: { item: 'plan', field: '-', code: 'plan.check.file_missing' } };
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return { problem: { item: 'plan', field: '-', code: 'plan.check.file_unreadable' } };
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    return { problem: { item: 'plan', field: '-', code: 'plan.check.encoding' } };
+  }
+}
+
 async function readChecked(db: Kysely<Database>, locale: Locale, file: string) {
-  if (!existsSync(file)) return { problems: [{ item: 'plan', field: '-', code: 'plan.check.file_missing' }], message: formatPlanProblems(locale, file, [{ item: 'plan', field: '-', code: 'plan.check.file_missing' }]) };
-  const checked = await checkPlan(db, readFileSync(file, 'utf8'));
+  const { text, problem } = readText(file);
+  if (text === undefined) return { problems: [problem!], message: formatPlanProblems(locale, file, [problem!]) };
+  const checked = await checkPlan(db, text);
   return { ...checked, message: checked.problems.length > 0 ? formatPlanProblems(locale, file, checked.problems) : '' };
 }
 
@@ -66,12 +83,18 @@ export async function planCli(config: Config, db: Kysely<Database>, sub: string 
     return 1;
   }
   const tasks = tasksOf(checked.plan).length;
+  // Not an error (the roster may get its managers later), but no check-in would be asked for these.
+  const warnUnasked = async (plan: PlanFile) => {
+    for (const node of await unaskedTasks(db, plan)) io.err(translate(locale, 'plan.cli.unasked', { file, task: node.id, department: node.owner ?? '' }));
+  };
   if (sub === 'check') {
     io.out(translate(locale, 'plan.cli.checked', { file, id: checked.plan.slug, year: checked.plan.year, items: checked.plan.nodes.length, tasks }));
+    await warnUnasked(checked.plan);
     return 0;
   }
   const outcome = await loadPlanFile(db, locale, file, nowIso);
   io.out(translate(locale, `plan.cli.${outcome.status}`, { file, id: outcome.plan.slug, version: outcome.plan.version, tasks }));
+  await warnUnasked(checked.plan);
   return 0;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Where the plan stands on a day: each task's latest check-in up to that day, a task past its due date
- * and not done counted late, progress rolled up to core tasks and strategies (the mean of their detailed
+ * and not done counted late (so is one past a quarterly milestone with less progress than it expects), progress rolled up to core tasks and strategies (the mean of their detailed
  * tasks), and each linked indicator read from the figures Probity already keeps — participation and
  * pledge completion and letter acknowledgement from computeStats, the pulse response rate from the
  * pulse results, the share of staff who met the year's training duty from the training ledger —
@@ -14,7 +14,7 @@ import { closedRunsIn } from '../pulse/pulse.report.js';
 import { runResults } from '../pulse/pulse.results.js';
 import { DEFAULT_TRAINING } from '../../config.js';
 import { trainingFigures } from '../training/training.stats.js';
-import { childrenOf, type PlanMetric, type PlanNode, type PlanStatus } from './plan.js';
+import { childrenOf, milestoneTargets, type Milestone, type PlanMetric, type PlanNode, type PlanStatus } from './plan.js';
 import { checkinsOf, tasksOfPlan, type Plan, type PlanTask } from './plan.repository.js';
 
 export interface TaskProgress {
@@ -26,6 +26,11 @@ export interface TaskProgress {
   progress: number;
   /** Overdue and not done: counted late whatever the last check-in said. */
   overdue: boolean;
+  /**
+   * The latest milestone whose date has passed while the reported progress is below what it expects
+   * (and the task is not done): the task is counted late for it, as for a missed due date.
+   */
+  missed: (Milestone & { target: number }) | null;
   metric: MetricReading | null;
 }
 
@@ -93,14 +98,18 @@ export async function planProgress(db: Kysely<Database>, plan: Plan, day: string
   const progress: TaskProgress[] = tasks.map((task) => {
     const checkin = latest.get(task.key) ?? null;
     const reported = (checkin?.status ?? null) as PlanStatus | null;
-    const overdue = task.node.due !== null && task.node.due < day && reported !== 'done';
+    const progressNow = checkin?.progress ?? 0;
+    const targets = milestoneTargets(task.node.milestones);
+    const missedAt = reported === 'done' ? -1 : task.node.milestones.findLastIndex((m, i) => m.due < day && progressNow < targets[i]!);
+    const missed = missedAt >= 0 ? { ...task.node.milestones[missedAt]!, target: targets[missedAt]! } : null;
+    const overdue = (task.node.due !== null && task.node.due < day && reported !== 'done') || missed !== null;
     const indicator = task.node.indicator;
     let metric: MetricReading | null = null;
     if (indicator?.metric && figures) {
       const value = figures[indicator.metric];
       metric = { metric: indicator.metric, value, target: indicator.target, below: value !== null && value < indicator.target };
     }
-    return { task, checkin, status: overdue ? 'late' : reported, progress: checkin?.progress ?? 0, overdue, metric };
+    return { task, checkin, status: overdue ? 'late' : reported, progress: progressNow, overdue, missed, metric };
   });
   const group = (node: PlanNode, members: TaskProgress[]): GroupProgress => ({ node, tasks: members, progress: mean(members.map((m) => m.progress)) });
   const strategies = childrenOf(plan.body, null).map((strategy) => {

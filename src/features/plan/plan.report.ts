@@ -11,8 +11,8 @@ import type { Locale } from '../../i18n/locales.js';
 import { isDay } from '../../time.js';
 import type { Attachment } from '../../ui/card.js';
 import { toXlsx, type XlsxCell } from '../stats/xlsx.js';
-import { metricText, statusLabel } from './plan.cards.js';
-import { STATUSES } from './plan.js';
+import { metricText, missedText, statusLabel } from './plan.cards.js';
+import { STATUSES, targetText } from './plan.js';
 import { byConcern, isConcern, planProgress, type PlanOptions, type PlanProgress, type TaskProgress } from './plan.progress.js';
 import type { Plan } from './plan.repository.js';
 
@@ -29,7 +29,7 @@ function taskRow(t: Translator, locale: Locale, p: TaskProgress, coreId: string)
     n.due,
     n.milestones.map((m) => `${m.due} ${m.label[locale]}`).join('\n') || null,
     n.indicator ? n.indicator.name[locale] : null,
-    n.indicator ? `${n.indicator.target}${n.indicator.unit}` : null,
+    n.indicator ? targetText(n.indicator, locale) : null,
     p.metric ? metricText(t, p.metric) : null,
     statusLabel(t, p.status),
     p.progress,
@@ -83,7 +83,7 @@ export async function planReport(db: Kysely<Database>, plan: Plan, dayRaw: strin
   ]);
 
   const concerns = progress.tasks.filter(isConcern).sort(byConcern);
-  const concernLine = (p: TaskProgress) => `${p.task.key} ${p.task.node.title[locale]} (${p.task.departmentPath}) — ${statusLabel(t, p.status)} ${p.progress}%${p.metric?.below ? ` · ${metricText(t, p.metric)}` : ''}${p.checkin?.note ? ` · ${p.checkin.note}` : ''}`;
+  const concernLine = (p: TaskProgress) => `${p.task.key} ${p.task.node.title[locale]} (${p.task.departmentPath}) — ${statusLabel(t, p.status)} ${p.progress}%${p.missed ? ` · ${missedText(t, locale, p, Number.MAX_SAFE_INTEGER)}` : ''}${p.metric?.below ? ` · ${metricText(t, p.metric)}` : ''}${p.checkin?.note ? ` · ${p.checkin.note}` : ''}`;
   const title = t('plan.report.title', { title: plan.body.title[locale], day });
   const md = [
     `# ${title}`,

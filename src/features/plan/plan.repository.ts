@@ -10,6 +10,7 @@ import type { Database, Member, PlanCheckin } from '../../db/schema.js';
 import { parseRoles } from '../../engine/roles.js';
 import type { Localized } from '../../i18n/locales.js';
 import { isWithin } from '../people/audience.js';
+import { DEPARTMENT_SEPARATOR } from '../people/roster.js';
 import { checkOwners, parsePlan, tasksOf, type PlanFile, type PlanNode, type PlanProblem, type PlanStatus } from './plan.js';
 
 type DbOrTrx = Kysely<Database> | Transaction<Database>;
@@ -112,14 +113,44 @@ const activeMembers = (db: DbOrTrx) => db.selectFrom('members').selectAll().wher
 
 /**
  * Who is asked about a task: its owner member while on the roster, else the managers of the owner
- * department (the people who answer for it).
+ * department, else those of the nearest department above it that has any (the people who answer for
+ * it; the same managers may check in for it, see `mayCheckIn`). Empty when no one up the tree is a manager.
  */
 export async function ownersOf(db: DbOrTrx, task: PlanTask): Promise<Member[]> {
   if (task.ownerMemberId !== null) {
     const owner = await activeMembers(db).where('id', '=', task.ownerMemberId).executeTakeFirst();
     if (owner) return [owner];
   }
-  return (await activeMembers(db).where('department_id', '=', task.departmentId).orderBy('id').execute()).filter((m) => parseRoles(m.roles).includes('manager'));
+  return managersFor(db, task.departmentPath);
+}
+
+/** The active managers of a department, else of the nearest department above it that has any. */
+async function managersFor(db: DbOrTrx, departmentPath: string): Promise<Member[]> {
+  const segments = departmentPath.split(DEPARTMENT_SEPARATOR);
+  const paths = segments.map((_, i) => segments.slice(0, segments.length - i).join(DEPARTMENT_SEPARATOR));
+  const managers = (
+    await db
+      .selectFrom('members')
+      .innerJoin('departments', 'departments.id', 'members.department_id')
+      .selectAll('members')
+      .select('departments.path as department_path')
+      .where('members.left_on', 'is', null)
+      .where('departments.path', 'in', paths)
+      .orderBy('members.id')
+      .execute()
+  ).filter((m) => parseRoles(m.roles).includes('manager'));
+  for (const path of paths) {
+    const here = managers.filter((m) => m.department_path === path);
+    if (here.length > 0) return here.map(({ department_path: _path, ...member }) => member);
+  }
+  return [];
+}
+
+/** The detailed tasks of a checked plan that no one would be asked about: no owner member, no manager up the tree. */
+export async function unaskedTasks(db: DbOrTrx, file: PlanFile): Promise<PlanNode[]> {
+  const out: PlanNode[] = [];
+  for (const node of tasksOf(file)) if (node.member === null && (await managersFor(db, node.owner!)).length === 0) out.push(node);
+  return out;
 }
 
 /** Who may check in for a task: its owners, and the managers of the owner department or any above it. */

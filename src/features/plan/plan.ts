@@ -26,13 +26,22 @@ export const PLAN_TEXT_MAX = 200;
 export interface Milestone {
   due: string;
   label: Localized;
+  /** The progress (%) expected by the milestone's date, when the plan says; see `milestoneTargets`. */
+  progress?: number;
 }
 
 export interface Indicator {
   name: Localized;
   target: number;
-  unit: string;
+  /** "%", "건", or one per language ({ ko: 건, en: cases }). */
+  unit: string | Localized;
   metric: PlanMetric | null;
+}
+
+/** A target with its unit in a language: "100%", "2건", "2 cases". */
+export function targetText(indicator: Indicator, locale: (typeof LOCALES)[number]): string {
+  const unit = typeof indicator.unit === 'string' ? indicator.unit : indicator.unit[locale];
+  return /^[%\p{Script=Hangul}]/u.test(unit) || unit === '' ? `${indicator.target}${unit}` : `${indicator.target} ${unit}`;
 }
 
 export interface PlanNode {
@@ -82,8 +91,18 @@ function localized(raw: unknown, item: string, field: string, max: number, probl
   return Object.keys(out).length === LOCALES.length ? (out as Localized) : undefined;
 }
 
+const dueText = (raw: unknown): unknown => (raw instanceof Date ? raw.toISOString().slice(0, 10) : raw);
+
+/**
+ * The progress (%) each milestone (in date order) expects by its date: the one the plan gives, else
+ * an even share (of four quarterly milestones: 25, 50, 75, 100).
+ */
+export function milestoneTargets(milestones: readonly Milestone[]): number[] {
+  return milestones.map((m, i) => m.progress ?? Math.round(((i + 1) * 100) / milestones.length));
+}
+
 function dueDay(raw: unknown, item: string, field: string, year: number | undefined, problems: PlanProblem[]): string | undefined {
-  const value = raw instanceof Date ? raw.toISOString().slice(0, 10) : raw;
+  const value = dueText(raw);
   if (typeof value !== 'string' || !isDay(value)) {
     problems.push({ item, field, code: 'plan.check.date', params: { value: String(value ?? '') } });
     return undefined;
@@ -104,12 +123,20 @@ function readIndicator(raw: unknown, item: string, problems: PlanProblem[]): Ind
   const name = localized(raw['name'], item, 'indicator.name', PLAN_TEXT_MAX, problems);
   const target = raw['target'];
   if (typeof target !== 'number' || !Number.isFinite(target) || target < 0) problems.push({ item, field: 'indicator.target', code: 'plan.check.target', params: { value: String(target ?? '') } });
-  const unit = raw['unit'] ?? '%';
-  if (typeof unit !== 'string' || unit.length > 10) problems.push({ item, field: 'indicator.unit', code: 'plan.check.unit' });
+  const rawUnit = raw['unit'] ?? '%';
+  let unit: string | Localized | undefined = typeof rawUnit === 'string' ? rawUnit.trim() : undefined;
+  if (isObject(rawUnit)) {
+    const before = problems.length;
+    unit = localized(rawUnit, item, 'indicator.unit', 10, problems);
+    if (problems.length > before) unit = undefined;
+  } else if (unit === undefined || [...unit].length > 10) {
+    problems.push({ item, field: 'indicator.unit', code: 'plan.check.unit' });
+    unit = undefined;
+  }
   const metric = raw['metric'] ?? null;
   if (metric !== null && !(METRICS as readonly unknown[]).includes(metric)) problems.push({ item, field: 'indicator.metric', code: 'plan.check.metric', params: { value: String(metric), allowed: METRICS.join(', ') } });
   else if (metric !== null && unit !== '%') problems.push({ item, field: 'indicator.unit', code: 'plan.check.metric_unit' });
-  if (!name || typeof target !== 'number' || typeof unit !== 'string') return null;
+  if (!name || typeof target !== 'number' || unit === undefined) return null;
   return { name, target, unit, metric: metric as PlanMetric | null };
 }
 
@@ -165,13 +192,24 @@ export function parsePlan(source: string): { plan?: PlanFile; problems: PlanProb
       const list = entry['milestones'];
       if (!Array.isArray(list) || list.length === 0 || list.length > 4) problems.push({ item: id, field: 'milestones', code: 'plan.check.milestones' });
       else {
+        const read: { milestone: Milestone; field: string }[] = [];
         list.forEach((m: unknown, i) => {
           const field = `milestones[${i + 1}]`;
           if (!isObject(m)) return problems.push({ item: id, field, code: 'plan.check.not_an_item' });
           const due = dueDay(m['due'], id, `${field}.due`, yearOk ? year : undefined, problems);
           const label = localized(m['label'], id, `${field}.label`, PLAN_TEXT_MAX, problems);
-          if (due && label) milestones.push({ due, label });
+          const progress = m['progress'];
+          const progressOk = progress === undefined || (typeof progress === 'number' && Number.isInteger(progress) && progress >= 0 && progress <= 100);
+          if (!progressOk) problems.push({ item: id, field: `${field}.progress`, code: 'plan.check.milestone_progress', params: { value: String(progress) } });
+          if (due && label && progressOk) read.push({ milestone: { due, label, ...(progress === undefined ? {} : { progress: progress as number }) }, field });
           return undefined;
+        });
+        // The progress expected by each milestone cannot go down from one date to the next.
+        read.sort((a, b) => a.milestone.due.localeCompare(b.milestone.due));
+        const targets = milestoneTargets(read.map((r) => r.milestone));
+        read.forEach((r, i) => {
+          if (i > 0 && targets[i]! < targets[i - 1]!) problems.push({ item: id, field: `${r.field}.progress`, code: 'plan.check.milestone_order', params: { value: targets[i]!, before: targets[i - 1]! } });
+          milestones.push(r.milestone);
         });
       }
     }

@@ -56,7 +56,7 @@ describe('Discord /integrity command', () => {
     const [command] = integrityCommand() as unknown as [{ name: string; name_localizations: Record<string, string>; options: { name: string; name_localizations: Record<string, string>; description_localizations: Record<string, string>; description: string }[] }];
     expect(command.name).toBe('integrity');
     expect(command.name_localizations.ko).toBe('청렴');
-    expect(command.options.map((o) => o.name)).toEqual(['quiz', 'me', 'whoami', 'lang', 'dm', 'help', 'status', 'schedule', 'pledge', 'announce', 'letters', 'pulse', 'stats', 'export', 'report']);
+    expect(command.options.map((o) => o.name)).toEqual(['quiz', 'me', 'whoami', 'lang', 'dm', 'help', 'status', 'schedule', 'pledge', 'announce', 'letters', 'pulse', 'plan', 'stats', 'training', 'export', 'report', 'dashboard']);
     for (const option of command.options) {
       expect(option.name_localizations['ko']).toMatch(/^[\p{L}\p{N}_-]{1,32}$/u);
       expect(option.description.length).toBeLessThanOrEqual(100);
@@ -77,6 +77,25 @@ describe('Discord inbound', () => {
       actor: { platform: 'discord', workspace: 'discord', userId: '900000000000000003', displayName: '김청렴' },
       conversation: { id: '900000000000000002', kind: 'channel' },
     });
+  });
+
+  it('GIVEN the plan subcommand WHEN an owner checks in or an officer asks for the plan report THEN the core gets the same arguments as on every other platform', () => {
+    expect(commandEvent(facts, 'plan', { state: 'at_risk', target: 'S1-1-1', action: 'checkin' })).toMatchObject({ name: 'plan', args: ['checkin', 'S1-1-1', 'at_risk'] });
+    expect(commandEvent(facts, 'plan', { note: '강사 섭외 중', progress: '40', state: 'at_risk', target: 'S1-1-1', action: 'checkin' })).toMatchObject({ args: ['checkin', 'S1-1-1', 'at_risk', '40', '강사 섭외 중'] });
+    expect(commandEvent(facts, 'plan', { action: 'status', target: '경제국/투자유치과' })).toMatchObject({ args: ['status', '경제국/투자유치과'] });
+    expect(commandEvent(facts, 'report', { kind: 'plan' })).toMatchObject({ name: 'report', args: ['plan'] });
+    // The training duty, a campaign's effect and a mandatory letter are reached from Discord too.
+    expect(commandEvent(facts, 'stats', { department: '행정국', period: '2026', view: 'training' })).toMatchObject({ name: 'stats', args: ['training', '2026', '행정국'] });
+    expect(commandEvent(facts, 'stats', { period: 'month' })).toMatchObject({ name: 'stats', args: ['month'] });
+    expect(commandEvent(facts, 'training', {})).toMatchObject({ name: 'training', args: [] });
+    expect(commandEvent(facts, 'report', { campaign: 'letter:3', kind: 'effect' })).toMatchObject({ name: 'report', args: ['effect', 'letter:3'] });
+    expect(commandEvent(facts, 'announce', { action: 'mandatory' })).toMatchObject({ name: 'announce', args: ['mandatory'] });
+    const [command] = integrityCommand() as unknown as [{ options: { name: string; options: { name: string; required: boolean; choices?: { value: string }[] }[] }[] }];
+    const plan = command.options.find((o) => o.name === 'plan')!;
+    expect(plan.options.find((o) => o.name === 'state')!.choices!.map((c) => c.value)).toEqual(['on_track', 'at_risk', 'late', 'done']);
+    const report = command.options.find((o) => o.name === 'report')!;
+    expect(report.options.find((o) => o.name === 'kind')!.choices!.map((c) => c.value)).toContain('plan');
+    expect(report.options.find((o) => o.name === 'year')!.required).toBe(false);
   });
 
   it('a button on an ephemeral message behaves as a private conversation; on a channel post it does not', () => {
