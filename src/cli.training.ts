@@ -3,6 +3,7 @@
  *   training add --date YYYY-MM-DD --title T --kind face_to_face|online|elearning --minutes N <employee_no>…
  *   training import <file.csv>          (UTF-8, with or without BOM, or CP949/EUC-KR)
  *   training export <year> [--department path] [--out dir]  (the ledger workbook)
+ *   training list [year] [--department path]; training remove --session <id> [employee_no…] [--yes]
  *   report evidence <year> [--out dir]  (one folder: see src/features/evidence/evidence.ts)
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import { buildEvidencePack } from './features/evidence/evidence.js';
 import { parseLedger, sessionProblems, type LedgerProblem, type LedgerRow } from './features/training/training.js';
 import { trainingLedger } from './features/training/training.export.js';
 import { recordLedger, type LedgerResult } from './features/training/training.repository.js';
+import { applyRemoval, listSessions, planRemoval } from './features/training/training.corrections.js';
 
 const MAX_FOLDER_SUFFIX = 1_000;
 
@@ -113,6 +115,65 @@ async function exportLedger(source: StatsSource, args: string[], io: CliIo): Pro
   return 0;
 }
 
+/** training list [year] [--department path]: the sessions with their ids, to find one to correct. */
+async function list(source: StatsSource, args: string[], io: CliIo): Promise<number> {
+  const raw = positional(args, ['department'])[0];
+  const year = raw === undefined ? Number(source.today.slice(0, 4)) : yearOf(source, raw);
+  if (year === undefined || (args.includes('--department') && !flag(args, 'department'))) {
+    io.err(source.t('training.cli.usage'));
+    return 1;
+  }
+  const named = flag(args, 'department');
+  const department = named === undefined ? undefined : await resolveDepartment(source.db, named);
+  const sessions = await listSessions(source.db, year, department?.path);
+  if (sessions.length === 0) {
+    io.out(source.t('training.list.none', { year }));
+    return 0;
+  }
+  io.out(source.t('training.list.header'));
+  for (const s of sessions) io.out(source.t('training.list.row', { id: s.id, day: s.day, title: s.title, kind: source.t(`training.kind.${s.kind}`), minutes: s.minutes, attendees: s.attendees }));
+  return 0;
+}
+
+/** training remove --session <id> [employee_no…] [--yes]: some attendees, or the whole session. */
+async function remove(source: StatsSource, args: string[], io: CliIo): Promise<number> {
+  const { t } = source;
+  const rawId = flag(args, 'session');
+  const unknownFlags = args.filter((a) => a.startsWith('--') && a !== '--session' && a !== '--yes');
+  if (rawId === undefined || unknownFlags.length > 0) {
+    io.err(t('training.cli.usage'));
+    return 1;
+  }
+  const plan = await planRemoval(source.db, rawId, positional(args, ['session']));
+  if (plan.kind === 'problems') {
+    for (const p of plan.problems) io.err(t(p.code, p.params));
+    io.err(t('training.remove.nothing_changed'));
+    return 1;
+  }
+  if (plan.kind === 'nothing') {
+    io.out(t('training.remove.already', { session: plan.session }));
+    return 0;
+  }
+  const s = plan.session;
+  const params = { id: s.id, day: s.day, title: s.title, kind: t(`training.kind.${s.kind}`), minutes: s.minutes, count: plan.attendees.length, total: plan.attendanceTotal, employees: plan.attendees.map((a) => a.employeeNo).join(', ') || '–' };
+  const what = t(plan.whole ? 'training.remove.what_session' : 'training.remove.what_attendees', params);
+  if (!args.includes('--yes')) {
+    if (!io.ask) {
+      io.err(what);
+      io.err(t('training.remove.needs_yes'));
+      return 1;
+    }
+    const answer = await io.ask(t('training.remove.confirm', { what }));
+    if (!/^(y|yes|예|네)$/i.test((answer ?? '').trim())) {
+      io.err(t('training.remove.cancelled'));
+      return 1;
+    }
+  }
+  const removed = await applyRemoval(source.db, plan, { nowIso: source.nowIso, actorLabel: 'cli' });
+  io.out(t(plan.whole ? 'training.remove.done_session' : 'training.remove.done_attendees', { ...params, removed }));
+  return 0;
+}
+
 export async function trainingCommand(source: StatsSource, sub: string | undefined, args: string[], io: CliIo): Promise<number> {
   switch (sub) {
     case 'add':
@@ -121,6 +182,10 @@ export async function trainingCommand(source: StatsSource, sub: string | undefin
       return importFile(source, args, io);
     case 'export':
       return exportLedger(source, args, io);
+    case 'list':
+      return list(source, args, io);
+    case 'remove':
+      return remove(source, args, io);
     default:
       io.err(source.t('training.cli.usage'));
       return 1;
