@@ -171,4 +171,68 @@ describe('npm run cli -- training … / report evidence', () => {
     expect(readFileSync(file, 'utf8')).toBe('x');
     expect(audits()).toBe(before);
   });
+
+  it('GIVEN a wrong attendee and a wrong session WHEN listed and removed THEN confirmation is asked (or --yes needed), the removal is audited, a retry finds nothing left, and the evidence pack follows', async () => {
+    const ids = Object.fromEntries(query<{ id: number; title: string }>(db, 'SELECT id, title FROM training_sessions').map((r) => [r.title, r.id]));
+    const [h1, online, h2] = [ids['청렴 집합교육, 상반기']!, ids['반부패 온라인 교육']!, ids['하반기 청렴교육']!];
+    const listed = capture();
+    expect(await runCli(['training', 'list', '2026'], listed, env)).toBe(0);
+    expect(listed.lines).toEqual([
+      'ID | 교육일 | 교육명 | 방식 | 시간(분) | 참석 인원',
+      `${h1} | 2026-04-10 | 청렴 집합교육, 상반기 | 집합(대면) | 120 | 2명`,
+      `${ids['청탁금지법 이러닝']} | 2026-05-20 | 청탁금지법 이러닝 | 이러닝 | 60 | 1명`,
+      `${online} | 2026-06-02 | 반부패 온라인 교육 | 온라인(실시간) | 60 | 1명`,
+      `${h2} | 2026-09-15 | 하반기 청렴교육 | 집합(대면) | 60 | 2명`,
+    ]);
+    const scoped = capture();
+    expect(await runCli(['training', 'list', '2026', '--department', '시청/감사과'], scoped, env)).toBe(0);
+    expect(scoped.lines[1]).toBe(`${h1} | 2026-04-10 | 청렴 집합교육, 상반기 | 집합(대면) | 120 | 1명`);
+    const attendance = () => query<{ n: number }>(db, `SELECT COUNT(*) AS n FROM training_attendance WHERE session_id = ${h2}`)[0]!.n;
+    const audits = () => query<{ details: string }>(db, "SELECT details FROM audit_log WHERE action = 'training.remove' ORDER BY id").map((r) => JSON.parse(r.details));
+
+    // No terminal to answer: --yes is needed, nothing changes.
+    const piped = await run('cli', ['training', 'remove', '--session', String(h2), '1105'], { env });
+    expect(piped.code).toBe(1);
+    expect(piped.stderr).toContain(`회차 ${h2} (2026-09-15 · 하반기 청렴교육 · 집합(대면) · 60분)에서 참석자 1명을 지웁니다: 1105`);
+    expect(piped.stderr).toContain('정말 지우려면 --yes를 붙여 다시 실행하세요');
+    const refused = { ...capture(), ask: async () => 'n' };
+    expect(await runCli(['training', 'remove', '--session', String(h2), '1105'], refused, env)).toBe(1);
+    expect(refused.lines).toEqual(['취소했습니다. 아무것도 바꾸지 않았습니다.']);
+    expect(attendance()).toBe(2);
+    const questions: string[] = [];
+    const agreed = { ...capture(), ask: async (q: string) => (questions.push(q), '예') };
+    expect(await runCli(['training', 'remove', '--session', String(h2), '1105'], agreed, env)).toBe(0);
+    expect(questions).toEqual([`회차 ${h2} (2026-09-15 · 하반기 청렴교육 · 집합(대면) · 60분)에서 참석자 1명을 지웁니다: 1105 계속할까요? [y/N] `]);
+    expect(agreed.lines).toEqual([`회차 ${h2} (2026-09-15 · 하반기 청렴교육)에서 참석 1건을 지웠습니다: 1105 (감사 로그에 기록).`]);
+    expect(attendance()).toBe(1);
+    expect(audits()).toEqual([{ session: { id: h2, day: '2026-09-15', title: '하반기 청렴교육', kind: 'face_to_face', minutes: 60 }, whole: false, employeeNos: ['1105'], attendanceRemoved: 1 }]);
+
+    // Twice is harmless (exit 0, nothing written); bad input names the item and changes nothing.
+    const again = capture();
+    expect(await runCli(['training', 'remove', '--session', String(h2), '1105', '--yes'], again, env)).toBe(0);
+    expect(again.lines).toEqual([`회차 ${h2}에서 지울 것이 남아 있지 않습니다 (이미 지워졌습니다).`]);
+    for (const [args, line] of [
+      [['--session', 'x1'], '회차 ID는 `training list`에 나오는 양의 정수여야 합니다: "x1"'],
+      [['--session', '99999'], 'ID 99999인 교육 회차가 없습니다. `training list`로 확인하세요.'],
+      [['--session', String(h2), '1101'], `직원번호 1101은 회차 ${h2}의 참석자가 아닙니다`],
+    ] as const) {
+      const bad = capture();
+      expect(await runCli(['training', 'remove', ...args, '--yes'], bad, env)).toBe(1);
+      expect(bad.lines).toEqual([line, '아무것도 바꾸지 않았습니다.']);
+    }
+    expect(audits()).toHaveLength(1);
+
+    // The whole session, then the evidence pack's ledger no longer holds it.
+    const whole = await run('cli', ['training', 'remove', '--session', String(online), '--yes'], { env });
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(whole.stdout).toContain(`회차 ${online} (2026-06-02 · 반부패 온라인 교육) 전체와 참석 기록 1건을 지웠습니다`);
+    expect(query(db, `SELECT id FROM training_attendance WHERE session_id = ${online}`)).toEqual([]);
+    expect(audits()[1]).toMatchObject({ whole: true, employeeNos: ['1103'], attendanceRemoved: 1 });
+    const out = join(dir, 'evidence-after');
+    const pack = await run('cli', ['report', 'evidence', '2026', '--out', out], { env });
+    expect(pack.code, pack.stderr).toBe(0);
+    const [, sessions, people] = await readXlsx(readFileSync(join(out, 'probity-evidence-2026', 'training-ledger-2026.xlsx')));
+    expect(sessions!.rows.map((r) => r[2])).toEqual(['제목', '청렴 집합교육, 상반기', '청탁금지법 이러닝', '하반기 청렴교육']);
+    expect(people!.rows.find((r) => r[2] === '1105')![3]).toBe(0);
+  });
 });
