@@ -220,6 +220,9 @@ describe('npm run cli -- training … / report evidence', () => {
       expect(await runCli(['training', 'remove', ...args, '--yes'], bad, env)).toBe(1);
       expect(bad.lines).toEqual([line, '아무것도 바꾸지 않았습니다.']);
     }
+    const english = capture();
+    expect(await runCli(['training', 'remove', '--session', String(h2), '1101', '--yes'], english, { ...env, PROBITY_LOCALE: 'en' })).toBe(1);
+    expect(english.lines).toEqual([`employee number 1101 is not an attendee of session ${h2}`, 'Nothing was changed.']);
     expect(audits()).toHaveLength(1);
 
     // The whole session, then the evidence pack's ledger no longer holds it.

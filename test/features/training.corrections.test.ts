@@ -94,4 +94,15 @@ describe.each(DIALECTS)('%s', (dialect) => {
     expect(await ledger()).toEqual(before);
     expect(await audits()).toEqual([]);
   });
+
+  it('GIVEN an attendee recorded while the operator is asked WHEN the whole session is removed THEN the audit entry names everyone removed', async () => {
+    await setUp(dialect);
+    const [, may] = await listSessions(h.services.db, 2026);
+    const plan = removable(await planRemoval(h.services.db, String(may!.id), []));
+    expect(plan.attendees.map((a) => a.employeeNo)).toEqual(['1201', '1202', '1203', '1204', '1205']);
+    await recordLedger(h.services.db, [row('1101', '2026-05-20', '청탁금지법 이러닝', 'elearning', 600)], { nowIso: NOW, actorLabel: 'cli', source: 'late.csv' });
+    expect(await applyRemoval(h.services.db, plan, { nowIso: NOW, actorLabel: 'cli' })).toBe(6);
+    expect((await audits())[0]).toMatchObject({ whole: true, employeeNos: ['1101', '1201', '1202', '1203', '1204', '1205'], attendanceRemoved: 6 });
+    expect(await ledger()).toEqual(['2026-04-10 청렴 집합교육 face_to_face 120 5']);
+  });
 });

@@ -12,6 +12,9 @@ import { recordAudit } from '../people/people.repository.js';
 /** The audit action of a removal from the ledger. */
 export const TRAINING_REMOVE_ACTION = 'training.remove';
 
+/** Rows per DELETE statement: well within both databases' bound-parameter limits. */
+const CHUNK = 200;
+
 export interface ListedSession {
   id: number;
   day: string;
@@ -126,21 +129,24 @@ export async function applyRemoval(
   options: { nowIso: string; actorLabel: string; actorMemberId?: number | null },
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    let removed = 0;
-    if (plan.whole) {
-      removed = Number((await trx.deleteFrom('training_attendance').where('session_id', '=', plan.session.id).executeTakeFirst()).numDeletedRows);
-      await trx.deleteFrom('training_sessions').where('id', '=', plan.session.id).execute();
-    } else {
-      const ids = plan.attendees.map((a) => a.memberId);
-      removed = Number((await trx.deleteFrom('training_attendance').where('session_id', '=', plan.session.id).where('member_id', 'in', ids).executeTakeFirst()).numDeletedRows);
-    }
+    // What is removed is read again here: the audit entry names what went, even if the ledger changed
+    // while the operator was asked.
+    let query = trx
+      .selectFrom('training_attendance')
+      .innerJoin('members', 'members.id', 'training_attendance.member_id')
+      .select(['training_attendance.id', 'members.employee_no'])
+      .where('training_attendance.session_id', '=', plan.session.id);
+    if (!plan.whole) query = query.where('training_attendance.member_id', 'in', plan.attendees.map((a) => a.memberId));
+    const going = await query.orderBy('members.employee_no').execute();
+    for (let i = 0; i < going.length; i += CHUNK) await trx.deleteFrom('training_attendance').where('id', 'in', going.slice(i, i + CHUNK).map((g) => g.id)).execute();
+    if (plan.whole) await trx.deleteFrom('training_sessions').where('id', '=', plan.session.id).execute();
     await recordAudit(trx, {
       actorMemberId: options.actorMemberId ?? null,
       actorLabel: options.actorLabel,
       action: TRAINING_REMOVE_ACTION,
-      details: { session: plan.session, whole: plan.whole, employeeNos: plan.attendees.map((a) => a.employeeNo), attendanceRemoved: removed },
+      details: { session: plan.session, whole: plan.whole, employeeNos: going.map((g) => g.employee_no ?? ''), attendanceRemoved: going.length },
       nowIso: options.nowIso,
     });
-    return removed;
+    return going.length;
   });
 }
