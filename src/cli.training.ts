@@ -10,6 +10,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { DEFAULT_EXPORT_DIR, saveAttachment } from './exports.js';
 import type { CliIo } from './cli.js';
+import { isYes } from './i18n/locales.js';
 import { recordAudit } from './features/people/people.repository.js';
 import { readTextFile, RosterFileError } from './features/people/rosterFile.js';
 import type { StatsSource } from './features/stats/exports.js';
@@ -164,7 +165,7 @@ async function remove(source: StatsSource, args: string[], io: CliIo): Promise<n
       return 1;
     }
     const answer = await io.ask(t('training.remove.confirm', { what }));
-    if (!/^(y|yes|예|네)$/i.test((answer ?? '').trim())) {
+    if (!isYes(answer)) {
       io.err(t('training.remove.cancelled'));
       return 1;
     }

@@ -19,6 +19,7 @@ import { offerWelcomePledge } from './features/pledges/welcome.js';
 import { syncPledges } from './features/pledges/pledges.repository.js';
 import { effectCli } from './features/holdout/holdout.report.js';
 import { t, translator } from './i18n/index.js';
+import { isYes } from './i18n/locales.js';
 import { localDay, systemClock } from './time.js';
 import { evidenceCommand, trainingCommand } from './cli.training.js';
 import { buildPlanReport, planCli } from './features/plan/plan.commands.js';
@@ -110,7 +111,7 @@ async function rosterImport(config: Config, args: string[], io: CliIo): Promise<
       return false;
     }
     const answer = await io.ask(t(config.locale, 'cli.roster.confirm', params));
-    return /^(y|yes|예|네)$/i.test((answer ?? '').trim());
+    return isYes(answer);
   };
   const result = await withDb(config, async (db) => {
     const imported = await importRoster(db, file.roster, {

@@ -50,3 +50,8 @@ export function splitText(value: string, max: number, unsafeTail?: RegExp): stri
 export function percentText(share: number | null): string {
   return share === null ? '–' : `${Math.round(share * 1000) / 10}%`;
 }
+
+/** Text for one cell of a Markdown table: a pipe would end the cell, a line break the row. */
+export function markdownCell(value: string): string {
+  return value.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { html, query, raw } from '../../src/features/dashboard/web/html.js';
+import { html, query, raw } from '../../src/ui/html.js';
 import { barChart } from '../../src/features/dashboard/web/svg.js';
 import type { PageStats } from '../../src/features/dashboard/web/data.js';
 import { heatScale, topicHeatMap } from '../../src/features/dashboard/web/pages.js';

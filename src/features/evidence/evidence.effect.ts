@@ -5,6 +5,7 @@
  * again here, and a comparison with a group below the minimum size stays hidden as it does there.
  */
 import { addDays } from '../../time.js';
+import { markdownCell } from '../../ui/text.js';
 import { UserError } from '../../engine/errors.js';
 import { outcomeWindow } from '../holdout/holdout.js';
 import { effectFields, effectReport } from '../holdout/holdout.report.js';
@@ -29,7 +30,6 @@ export async function endedCampaigns(pack: PackContext): Promise<CampaignRow[]> 
   return ended.map(({ c }) => c);
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 export async function effectReports(pack: PackContext): Promise<Uint8Array> {
   const { t } = pack.ctx;
@@ -47,7 +47,7 @@ export async function effectReports(pack: PackContext): Promise<Uint8Array> {
       throw error;
     }
     const fields = effectFields(t, report, source.today, min);
-    lines.push(`## ${fields.title}`, '', `| ${t('report.col.item')} | ${t('report.col.value')} |`, '|---|---|', ...fields.fields.map((f) => `| ${cell(f.label)} | ${cell(f.value)} |`), '', ...fields.notes.map((n) => `> ${n}`), '');
+    lines.push(`## ${fields.title}`, '', `| ${t('report.col.item')} | ${t('report.col.value')} |`, '|---|---|', ...fields.fields.map((f) => `| ${markdownCell(f.label)} | ${markdownCell(f.value)} |`), '', ...fields.notes.map((n) => `> ${n}`), '');
     shown++;
   }
   if (shown === 0) lines.push(t('evidence.effect.none', { year: pack.year }), '');

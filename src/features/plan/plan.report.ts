@@ -10,14 +10,14 @@ import type { Translator } from '../../i18n/index.js';
 import type { Locale } from '../../i18n/locales.js';
 import { isDay } from '../../time.js';
 import type { Attachment } from '../../ui/card.js';
+import { escapeHtml } from '../../ui/html.js';
+import { markdownCell } from '../../ui/text.js';
 import { toXlsx, type XlsxCell } from '../stats/xlsx.js';
 import { metricText, missedText, statusLabel } from './plan.cards.js';
 import { STATUSES, targetText } from './plan.js';
 import { byConcern, isConcern, planProgress, type PlanOptions, type PlanProgress, type TaskProgress } from './plan.progress.js';
 import type { Plan } from './plan.repository.js';
 
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const mdCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 function taskRow(t: Translator, locale: Locale, p: TaskProgress, coreId: string): XlsxCell[] {
   const n = p.task.node;
@@ -92,13 +92,13 @@ export async function planReport(db: Kysely<Database>, plan: Plan, dayRaw: strin
     '',
     `## ${t('plan.report.by_strategy')}`,
     '',
-    `| ${summaryHeader.map(mdCell).join(' | ')} |`,
+    `| ${summaryHeader.map(markdownCell).join(' | ')} |`,
     `|${summaryHeader.map(() => '---').join('|')}|`,
-    ...summaryRows.map((r) => `| ${r.map((c) => mdCell(String(c ?? ''))).join(' | ')} |`),
+    ...summaryRows.map((r) => `| ${r.map((c) => markdownCell(String(c ?? ''))).join(' | ')} |`),
     '',
     `## ${t('plan.report.concerns', { count: concerns.length })}`,
     '',
-    ...(concerns.length > 0 ? concerns.map((p) => `- ${mdCell(concernLine(p))}`) : [t('plan.report.no_concerns')]),
+    ...(concerns.length > 0 ? concerns.map((p) => `- ${markdownCell(concernLine(p))}`) : [t('plan.report.no_concerns')]),
     '',
   ].join('\n');
   const html = [

@@ -10,7 +10,7 @@ import { annualReport } from '../../stats/annual.js';
 import { buildExport, EXPORT_FORMATS, EXPORT_KINDS, exportBase, isExportKind, shownPath, type ExportFormat } from '../../stats/exports.js';
 import type { Attachment } from '../../../ui/card.js';
 import type { PageStats, Viewer } from './data.js';
-import { html, query, type SafeHtml } from './html.js';
+import { html, query, type SafeHtml } from '../../../ui/html.js';
 import { page } from './layout.js';
 import type { PageResult } from './server.js';
 

@@ -4,7 +4,7 @@ import type { MessageKey } from '../../../i18n/index.js';
 import type { RateFigure } from '../../stats/metrics.js';
 import { percentText } from '../../../ui/text.js';
 import { monthPeriod } from '../../stats/period.js';
-import { html, query, type SafeHtml } from './html.js';
+import { html, query, type SafeHtml } from '../../../ui/html.js';
 import type { Viewer } from './data.js';
 
 export const ASSET_CSS = '/dashboard/assets/dashboard.css';

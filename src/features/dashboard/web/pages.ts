@@ -8,7 +8,7 @@ import type { DepartmentInfo } from '../../stats/counts.js';
 import { UNASSIGNED_DEPARTMENT } from '../../people/people.repository.js';
 import { shownPath } from '../../stats/exports.js';
 import type { Figure, RateFigure, StatsReport } from '../../stats/metrics.js';
-import { html, query, type SafeHtml } from './html.js';
+import { html, query, type SafeHtml } from '../../../ui/html.js';
 import type { PageStats, ReportPart, Viewer } from './data.js';
 import { rateCell, rateText } from './layout.js';
 import { barChart } from './svg.js';

@@ -25,7 +25,7 @@ import { downloadExport, exportsPage, headOnly, isDownload, nonSignersPage } fro
 import { bare, page } from './layout.js';
 import { campaignTables, departmentTree, scopeName, summary, topicHeatMap } from './pages.js';
 import { openCampaigns } from '../../pledges/pledges.repository.js';
-import { html } from './html.js';
+import { html } from '../../../ui/html.js';
 
 export const SESSION_COOKIE = 'probity_session';
 /** The link-preview fetchers of chat platforms (Slackbot, Discordbot, Teams, …) and crawlers (Naver's Yeti). */

@@ -2,7 +2,7 @@
  * Server-drawn SVG charts: nothing to run in the browser, and presentation attributes only (no
  * style attribute), so the strict Content-Security-Policy holds. Text in them is escaped like any HTML.
  */
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from '../../../ui/html.js';
 
 export interface Bar {
   label: string;
